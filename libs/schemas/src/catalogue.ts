@@ -1,0 +1,96 @@
+import type { HubSpotWebhookEvent } from './generated/hubspot.webhook-events.v1';
+import type { HubSpotEmailEvent } from './generated/hubspot.email-events.v1';
+import type { HeapTrackEvent } from './generated/heap.track-events.v1';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The services of this system; each topic has exactly one writer among them. */
+export type AppName =
+  | 'webhook-intake'
+  | 'identity-resolution'
+  | 'heap-writer'
+  | 'property-sync'
+  | 'segment-export'
+  | 'control-api';
+
+/** An Avro record schema, as parsed from a .avsc file. */
+export interface AvroRecordSchema {
+  type: 'record';
+  name: string;
+  namespace?: string;
+  doc?: string;
+  fields: ReadonlyArray<{ name: string; type: unknown; default?: unknown; doc?: string }>;
+}
+
+/**
+ * The contract of one Kafka topic: producers and consumers import this entry, never a topic string.
+ * Value subject is `<topic>-value` (TopicNameStrategy), compatibility BACKWARD.
+ */
+export interface TopicContract<V> {
+  /** Topic name, versioned: `<domain>.<entity>.v<N>`. */
+  readonly name: string;
+  /** What the record key is; `keyOf` computes it. Records with one key stay in order on one partition. */
+  readonly keyDoc: string;
+  readonly keyOf: (value: V) => string;
+  readonly valueSchema: AvroRecordSchema;
+  /** The one app that produces to this topic. */
+  readonly writer: AppName;
+  readonly partitions: number;
+  /** Topic-level configs applied at creation (retention, cleanup policy, ...). */
+  readonly config: Readonly<Record<string, string>>;
+}
+
+/** Schema-registry subject of a topic's value (TopicNameStrategy). */
+export const valueSubject = (topic: string): string => `${topic}-value`;
+
+/**
+ * Dead-letter topic of a topic. Its records keep the original key, value bytes and headers untouched
+ * (so they can be redriven) plus `x-dlq-*` origin headers; see libs/kafka dead-letter.ts.
+ */
+export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
+
+/** Reads `src/avro/<topic>.avsc`: the .avsc files are the source of truth for the generated types. */
+const loadSchema = (topic: string): AvroRecordSchema =>
+  JSON.parse(readFileSync(join(__dirname, 'avro', `${topic}.avsc`), 'utf8')) as AvroRecordSchema;
+
+const RETAIN_7_DAYS = String(7 * 24 * 3600 * 1000);
+const RETAIN_30_DAYS = String(30 * 24 * 3600 * 1000);
+
+/** HubSpot webhook events as delivered (one record per event), keyed by portal and object. */
+export const HUBSPOT_WEBHOOK_EVENTS: TopicContract<HubSpotWebhookEvent> = {
+  name: 'hubspot.webhook-events.v1',
+  keyDoc: '`<portalId>:<objectId>`: one CRM object stays in order',
+  keyOf: (v) => `${v.portalId}:${v.objectId}`,
+  valueSchema: loadSchema('hubspot.webhook-events.v1'),
+  writer: 'webhook-intake',
+  partitions: 3,
+  config: { 'retention.ms': RETAIN_30_DAYS },
+};
+
+/** HubSpot marketing email events, keyed by portal and recipient so one person's events stay in order. */
+export const HUBSPOT_EMAIL_EVENTS: TopicContract<HubSpotEmailEvent> = {
+  name: 'hubspot.email-events.v1',
+  keyDoc: '`<portalId>:<recipient lower-cased>` (or `<portalId>:` when there is no recipient)',
+  keyOf: (v) => `${v.portalId}:${(v.recipient ?? '').trim().toLowerCase()}`,
+  valueSchema: loadSchema('hubspot.email-events.v1'),
+  writer: 'webhook-intake',
+  partitions: 3,
+  config: { 'retention.ms': RETAIN_30_DAYS },
+};
+
+/** Heap events ready to write, keyed by Heap app_id and identity. */
+export const HEAP_TRACK_EVENTS: TopicContract<HeapTrackEvent> = {
+  name: 'heap.track-events.v1',
+  keyDoc: '`<app_id>:<identity>`: one Heap user stays in order',
+  keyOf: (v) => `${v.appId}:${v.identity}`,
+  valueSchema: loadSchema('heap.track-events.v1'),
+  writer: 'identity-resolution',
+  partitions: 3,
+  config: { 'retention.ms': RETAIN_7_DAYS },
+};
+
+/** Every topic contract, in dependency order. */
+export const TOPICS = [HUBSPOT_WEBHOOK_EVENTS, HUBSPOT_EMAIL_EVENTS, HEAP_TRACK_EVENTS] as const;
+
+/** Every topic name including the dead-letter topics, for provisioning. */
+export const allTopicNames = (): string[] => TOPICS.flatMap((t) => [t.name, deadLetterTopic(t.name)]);
