@@ -1,0 +1,6 @@
+export * from './config';
+export * from './common.config';
+export * from './bootstrap';
+export * from './kafka.module';
+export * from './database';
+export * from './health.controller';
