@@ -18,6 +18,11 @@ export interface BatchConsumerOptions<V> {
   fromBeginning?: boolean;
   /** At most this many records per handler call. Default 1000. */
   maxBatchSize?: number;
+  /**
+   * Longest a fetch waits for new records (ms). Also bounds how long `stop()` waits for an idle
+   * fetch, so keep it well under the 10 s shutdown deadline. Default 1000.
+   */
+  maxWaitTimeInMs?: number;
   retry?: RetryPolicy;
   kafka: Kafka;
   producer: TypedProducer;
@@ -72,6 +77,7 @@ export class BatchConsumer<V> {
       groupId: this.options.groupId,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
+      maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 1_000,
       retry: { retries: 10 },
     });
     this.consumer = consumer;

@@ -84,7 +84,8 @@ export function queryEmailEvents(
   let cursor: EventCursor | undefined;
   if (query['offset']) {
     cursor = decodeOffset(query['offset'], fingerprint);
-    if (!cursor) return { ok: false, message: 'Invalid offset: it is malformed or belongs to a different query' };
+    if (!cursor)
+      return { ok: false, message: 'Invalid offset: it is malformed or belongs to a different query' };
   }
   const after = cursor;
   const matching = events
@@ -93,7 +94,9 @@ export function queryEmailEvents(
     .filter((e) => after === undefined || compareNewestFirst(after, e) < 0);
   const page = matching.slice(0, limit);
   const last = page[page.length - 1];
-  const position = last ? { created: createdOf(last), id: idOf(last) } : (cursor ?? { created: Number.MAX_SAFE_INTEGER, id: '' });
+  const position = last
+    ? { created: createdOf(last), id: idOf(last) }
+    : (cursor ?? { created: Number.MAX_SAFE_INTEGER, id: '' });
   return {
     ok: true,
     page: { events: page, hasMore: matching.length > limit, offset: encodeOffset(fingerprint, position) },

@@ -56,7 +56,8 @@ export const INVALID_AUTH_MESSAGE =
 /** Default body of an injected fault with status `status` (429 → rate-limit body, else a §0.2 error). */
 export function defaultFaultBody(status: number): HubSpotErrorBody | HubSpotRateLimitBody {
   if (status === 429) return rateLimitBody('TEN_SECONDLY_ROLLING');
-  if (status === 423) return hubspotErrorBody('LOCKED', 'The record is locked; retry after at least 2 seconds.');
+  if (status === 423)
+    return hubspotErrorBody('LOCKED', 'The record is locked; retry after at least 2 seconds.');
   if (status === 477) return hubspotErrorBody('MIGRATION_IN_PROGRESS', 'The account is being migrated.');
   return hubspotErrorBody('INTERNAL_ERROR', `Injected fault: HTTP ${status}.`);
 }

@@ -3,12 +3,7 @@ import { FakeHttpServer, parseRequestUrl } from '../shared/http-server';
 import { FaultQueue } from '../shared/fault-queue';
 import { SlidingWindow } from '../shared/sliding-window';
 import { queryEmailEvents, type RawEmailEvent } from './email-events.handler';
-import {
-  INVALID_AUTH_MESSAGE,
-  defaultFaultBody,
-  hubspotErrorBody,
-  rateLimitBody,
-} from './hubspot-errors';
+import { INVALID_AUTH_MESSAGE, defaultFaultBody, hubspotErrorBody, rateLimitBody } from './hubspot-errors';
 
 /** Rolling-window burst limit per access token (hubspot-api.md §6); `enabled` false only tracks the headers. */
 export interface HubSpotRateLimitOptions {
@@ -181,7 +176,12 @@ export class HubSpotFake {
     reply(status, body, headers);
   }
 
-  private route(method: string, path: string, query: Record<string, string>, portalId: number): [number, unknown] {
+  private route(
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    portalId: number,
+  ): [number, unknown] {
     const events = this.eventsByPortal.get(portalId) ?? [];
     if (method === 'GET' && path === '/email/public/v1/events') {
       const result = queryEmailEvents(portalId, events, query);

@@ -21,13 +21,19 @@ export function queryFingerprint(portalId: number, query: Record<string, string>
 
 /** Encodes an opaque base64 offset token for `cursor` under query `fingerprint`. */
 export function encodeOffset(fingerprint: string, cursor: EventCursor): string {
-  return Buffer.from(JSON.stringify({ f: fingerprint, c: cursor.created, i: cursor.id }), 'utf8').toString('base64');
+  return Buffer.from(JSON.stringify({ f: fingerprint, c: cursor.created, i: cursor.id }), 'utf8').toString(
+    'base64',
+  );
 }
 
 /** Decodes an offset token; undefined when it is malformed or was issued for a different query. */
 export function decodeOffset(token: string, fingerprint: string): EventCursor | undefined {
   try {
-    const raw = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { f?: unknown; c?: unknown; i?: unknown };
+    const raw = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as {
+      f?: unknown;
+      c?: unknown;
+      i?: unknown;
+    };
     if (raw.f !== fingerprint || typeof raw.c !== 'number' || typeof raw.i !== 'string') return undefined;
     return { created: raw.c, id: raw.i };
   } catch {

@@ -7,7 +7,8 @@ export class FaultQueue<F extends { path?: string }> {
 
   /** Arms `fault` for the next `n` matching requests (n ≥ 1, integer). */
   push(n: number, fault: F): void {
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`failNext: n must be a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new RangeError(`failNext: n must be a positive integer, got ${n}`);
     this.entries.push({ remaining: n, fault });
   }
 

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '@hubheap/service';
+import { HEAP_WRITER_CONFIG, loadHeapWriterConfig } from './heap-writer.config';
+
+/** `NAME=value` lines of a dotenv file, comments and blank lines skipped. */
+const readEnvExample = (): Record<string, string> =>
+  Object.fromEntries(
+    readFileSync(join(__dirname, '..', '.env.example'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+
+describe('heap-writer configuration', () => {
+  const example = readEnvExample();
+
+  it('.env.example lists exactly the variables of the config spec', () => {
+    const declared = Object.values(HEAP_WRITER_CONFIG).map((v) => v.env).sort();
+    expect(Object.keys(example).sort()).toEqual(declared);
+  });
+
+  it('README.md documents exactly these variables, each with its description', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const rows = readme.split('\n').filter((line) => /^\| `[A-Z_]+` \|/.test(line));
+    expect(rows.map((row) => row.split('`')[1]).sort()).toEqual(Object.values(HEAP_WRITER_CONFIG).map((v) => v.env).sort());
+    for (const variable of Object.values(HEAP_WRITER_CONFIG)) {
+      expect(rows.find((row) => row.startsWith(`| \`${variable.env}\` |`))).toContain(variable.description);
+    }
+  });
+
+  it('.env.example shows each default and loads as it is', () => {
+    expect(loadHeapWriterConfig(example)).toEqual(loadHeapWriterConfig({}));
+  });
+
+  it('defaults to group heap-writer.track-events, the US Heap host, port 3003 and a 10 s request deadline', () => {
+    expect(loadHeapWriterConfig({})).toMatchObject({
+      consumerGroup: 'heap-writer.track-events',
+      heapBaseUrl: 'https://heapanalytics.com',
+      port: 3003,
+      heapTimeoutMs: 10_000,
+    });
+  });
+
+  it.each([
+    [{ HEAP_BASE_URL: 'not a url' }, 'HEAP_BASE_URL'],
+    [{ HEAP_TIMEOUT_MS: '0' }, 'HEAP_TIMEOUT_MS'],
+    [{ HEAP_TIMEOUT_MS: 'soon' }, 'HEAP_TIMEOUT_MS'],
+    [{ PORT: '3003.5' }, 'PORT'],
+  ])('rejects %j naming the variable', (source, name) => {
+    expect(() => loadHeapWriterConfig(source)).toThrow(ConfigError);
+    expect(() => loadHeapWriterConfig(source)).toThrow(name);
+  });
+});

@@ -1,0 +1,58 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+/** Outcome label of one Heap request: 2xx, refused for good (4xx), or worth retrying (429/408/5xx/timeout). */
+export type HeapRequestOutcome = 'ok' | 'rejected' | 'retriable';
+
+/**
+ * heap-writer's Prometheus metrics, registered once per registry (several Nest contexts in one test
+ * process share the default registry):
+ * - `heap_writer_events_written_total`: events Heap answered 2xx for, counted once their batch finished
+ *   (a batch retried after a 503 counts once; a replay through another group counts again);
+ * - `heap_writer_events_rejected_total`: events Heap refused and that went to the dead-letter topic;
+ * - `heap_writer_heap_requests_total{outcome}`: bulk-track HTTP requests;
+ * - `heap_writer_heap_requests_per_event`: requests ÷ records finished (written or dead-lettered) since
+ *   start, the bench's "Heap requests per event" (1/1000 at best; retries and isolation raise it).
+ */
+export class HeapWriterMetrics {
+  private readonly eventsWritten: Counter;
+  private readonly eventsRejected: Counter;
+  private readonly requests: Counter<'outcome'>;
+  private readonly requestsPerEvent: Gauge;
+  private totals = { requests: 0, events: 0 };
+
+  constructor(registry: Registry) {
+    this.eventsWritten = counter(registry, 'heap_writer_events_written_total', 'Events Heap accepted (2xx).');
+    this.eventsRejected = counter(registry, 'heap_writer_events_rejected_total', 'Events Heap rejected, dead-lettered.');
+    this.requests = counter(registry, 'heap_writer_heap_requests_total', 'Heap bulk-track requests by outcome.', ['outcome']);
+    this.requestsPerEvent =
+      (registry.getSingleMetric('heap_writer_heap_requests_per_event') as Gauge | undefined) ??
+      new Gauge({
+        name: 'heap_writer_heap_requests_per_event',
+        help: 'Heap requests per finished event since start (bench figure).',
+        registers: [registry],
+      });
+  }
+
+  /** Counts one Heap request. */
+  request(outcome: HeapRequestOutcome): void {
+    this.requests.inc({ outcome });
+    this.totals.requests += 1;
+  }
+
+  /** Counts a finished batch: `written` events accepted, `rejected` dead-lettered. */
+  batch(written: number, rejected: number): void {
+    this.eventsWritten.inc(written);
+    this.eventsRejected.inc(rejected);
+    this.totals.events += written + rejected;
+    if (this.totals.events > 0) this.requestsPerEvent.set(this.totals.requests / this.totals.events);
+  }
+
+  /** Totals of this instance since start, for tests and the bench. */
+  snapshot(): { requests: number; events: number; requestsPerEvent: number } {
+    const { requests, events } = this.totals;
+    return { requests, events, requestsPerEvent: events > 0 ? requests / events : 0 };
+  }
+}
+
+const counter = <L extends string>(registry: Registry, name: string, help: string, labelNames: L[] = []): Counter<L> =>
+  (registry.getSingleMetric(name) as Counter<L> | undefined) ?? new Counter<L>({ name, help, labelNames, registers: [registry] });

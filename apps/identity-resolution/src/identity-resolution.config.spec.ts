@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '@hubheap/service';
+import { IDENTITY_RESOLUTION_CONFIG, loadIdentityResolutionConfig } from './identity-resolution.config';
+import { parseTenants } from './tenants.config';
+
+/** `NAME=value` lines of a dotenv file, comments and blank lines skipped. */
+const readEnvExample = (): Record<string, string> =>
+  Object.fromEntries(
+    readFileSync(join(__dirname, '..', '.env.example'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+
+describe('identity-resolution configuration', () => {
+  const example = readEnvExample();
+
+  it('.env.example lists exactly the variables of the config spec', () => {
+    const declared = Object.values(IDENTITY_RESOLUTION_CONFIG).map((v) => v.env).sort();
+    expect(Object.keys(example).sort()).toEqual(declared);
+  });
+
+  it('README.md documents exactly these variables, each with its description', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const rows = readme.split('\n').filter((line) => /^\| `[A-Z_]+` \|/.test(line));
+    expect(rows.map((row) => row.split('`')[1]).sort()).toEqual(Object.values(IDENTITY_RESOLUTION_CONFIG).map((v) => v.env).sort());
+    for (const variable of Object.values(IDENTITY_RESOLUTION_CONFIG)) {
+      expect(rows.find((row) => row.startsWith(`| \`${variable.env}\` |`))).toContain(variable.description);
+    }
+  });
+
+  it('.env.example shows each default and loads as it is', () => {
+    expect(loadIdentityResolutionConfig(example)).toEqual(loadIdentityResolutionConfig({}));
+  });
+
+  it('defaults to group identity-resolution.email-events, port 3002, no tenants, no default app_id, filtered events off', () => {
+    expect(loadIdentityResolutionConfig({})).toMatchObject({
+      consumerGroup: 'identity-resolution.email-events',
+      port: 3002,
+      tenants: [],
+      includeFilteredEvents: false,
+    });
+    expect(loadIdentityResolutionConfig({}).defaultHeapAppId).toBeUndefined();
+  });
+
+  it('reads TENANTS, DEFAULT_HEAP_APP_ID and INCLUDE_FILTERED_EVENTS', () => {
+    const config = loadIdentityResolutionConfig({
+      TENANTS: '[{"portalId":62515,"heapAppId":"1234567890","emailProperty":"identity"},{"portalId":8727216,"heapAppId":"42"}]',
+      DEFAULT_HEAP_APP_ID: '11',
+      INCLUDE_FILTERED_EVENTS: 'true',
+    });
+    expect(config).toMatchObject({
+      tenants: [
+        { portalId: 62515, heapAppId: '1234567890', emailProperty: 'identity' },
+        { portalId: 8727216, heapAppId: '42', emailProperty: 'identity' },
+      ],
+      defaultHeapAppId: '11',
+      includeFilteredEvents: true,
+    });
+  });
+
+  it('refuses another emailProperty at boot, naming the issue that adds it', () => {
+    const load = () => loadIdentityResolutionConfig({ TENANTS: '[{"portalId":62515,"heapAppId":"1","emailProperty":"work_email"}]' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/TENANTS\[0\] \(portal 62515\): emailProperty "work_email" is not supported yet.*issue #3/);
+  });
+});
+
+describe('parseTenants', () => {
+  it.each([
+    ['not JSON', '[{portalId:1}]', /not valid JSON/],
+    ['not an array', '{"portalId":1}', /must be a JSON array/],
+    ['portalId as a string', '[{"portalId":"62515","heapAppId":"1"}]', /TENANTS\[0\]\.portalId: Expected number/],
+    ['empty heapAppId', '[{"portalId":1,"heapAppId":" "}]', /TENANTS\[0\]\.heapAppId/],
+    ['a misspelt key', '[{"portalId":1,"heapAppId":"1","emailProp":"identity"}]', /Unrecognized key/],
+    ['a portal twice', '[{"portalId":1,"heapAppId":"1"},{"portalId":1,"heapAppId":"2"}]', /TENANTS\[1\] \(portal 1\): portal 1 is listed twice/],
+  ])('reports %s', (_name, text, problem) => {
+    const result = parseTenants(text);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.problems.join('\n')).toMatch(problem);
+  });
+});

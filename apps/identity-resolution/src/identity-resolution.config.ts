@@ -1,0 +1,51 @@
+import { COMMON_CONFIG, type ConfigOf, defineConfig, env, loadConfig } from '@hubheap/service';
+import { z } from 'zod';
+import { tenantsVariableSchema } from './tenants.config';
+
+/**
+ * Every variable identity-resolution reads, validated at boot (README "Configuration" is this table;
+ * `.env.example` is checked against it by identity-resolution.config.spec.ts).
+ */
+export const IDENTITY_RESOLUTION_CONFIG = defineConfig({
+  kafkaBrokers: COMMON_CONFIG.kafkaBrokers,
+  schemaRegistryUrl: COMMON_CONFIG.schemaRegistryUrl,
+  logFormat: COMMON_CONFIG.logFormat,
+  host: {
+    env: 'HOST',
+    schema: env.string('127.0.0.1'),
+    description: 'Interface the HTTP server (health, metrics) binds; `0.0.0.0` in containers.',
+  },
+  port: {
+    env: 'PORT',
+    schema: env.int(3002),
+    description: 'HTTP port of `/health` and `/metrics`.',
+  },
+  consumerGroup: {
+    env: 'CONSUMER_GROUP',
+    schema: env.string('identity-resolution.email-events'),
+    description: 'Kafka consumer group; change it only to replay through a separate group (or for isolated test runs).',
+  },
+  tenants: {
+    env: 'TENANTS',
+    schema: tenantsVariableSchema,
+    description:
+      'JSON array of tenants `[{"portalId":62515,"heapAppId":"1234567890","emailProperty":"identity"}]`; only emailProperty `identity` for now (custom property: issue #3).',
+  },
+  defaultHeapAppId: {
+    env: 'DEFAULT_HEAP_APP_ID',
+    schema: z.string().trim().min(1).optional(),
+    description: 'Heap app_id for portals not in TENANTS; unset = their email events are dead-lettered (`no tenant for portal N`).',
+  },
+  includeFilteredEvents: {
+    env: 'INCLUDE_FILTERED_EVENTS',
+    schema: env.bool(false),
+    description: 'Also send events HubSpot marks `filteredEvent` (bot and prefetch opens) to Heap.',
+  },
+});
+
+/** Validated identity-resolution settings. */
+export type IdentityResolutionConfig = ConfigOf<typeof IDENTITY_RESOLUTION_CONFIG>;
+
+/** Reads and validates the configuration. @throws ConfigError listing every invalid variable. */
+export const loadIdentityResolutionConfig = (source: NodeJS.ProcessEnv = process.env): IdentityResolutionConfig =>
+  loadConfig(IDENTITY_RESOLUTION_CONFIG, source);

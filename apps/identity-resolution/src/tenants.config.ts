@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+/**
+ * One tenant: a HubSpot portal paired with one Heap environment. Until the control plane exists
+ * (issue #5) tenants come from the `TENANTS` variable.
+ */
+export interface Tenant {
+  /** HubSpot account id. */
+  portalId: number;
+  /** Heap `app_id` (environment id, a numeric string such as `"1234567890"`; heap-api.md §1). */
+  heapAppId: string;
+  /**
+   * Which Heap field holds the person's email. Only `identity` in this cut: the Heap identity is the
+   * recipient email trimmed and lower-cased (heap-api.md §11). A custom Heap user property comes with
+   * issue #3 (the `heap.user-identities.v1` feed and CSV import).
+   */
+  emailProperty: 'identity';
+}
+
+/** Every tenant setting the email-event handler reads. */
+export interface TenantDirectory {
+  /** Tenants by HubSpot portalId. */
+  byPortal: ReadonlyMap<number, Tenant>;
+  /** Heap app_id for portals not listed; `undefined` = their records are dead-lettered. */
+  defaultHeapAppId?: string;
+  /** Send events HubSpot marks `filteredEvent` (bot, prefetch opens); one setting for all tenants for now. */
+  includeFilteredEvents: boolean;
+}
+
+const tenantSchema = z
+  .object({
+    portalId: z.number().int().positive(),
+    heapAppId: z.string().trim().min(1),
+    emailProperty: z.string().default('identity'),
+  })
+  .strict();
+
+const UNSUPPORTED_EMAIL_PROPERTY =
+  'is not supported yet: only "identity" (the recipient email is the Heap identity); a custom Heap user property as the email property comes with issue #3';
+
+/**
+ * Parses the `TENANTS` JSON, e.g. `[{"portalId":62515,"heapAppId":"1234567890","emailProperty":"identity"}]`
+ * (`emailProperty` defaults to `identity`). Pure.
+ * @returns the tenants, or every problem found, each naming the element (`TENANTS[1] (portal 62515): …`).
+ */
+export const parseTenants = (text: string): { ok: true; tenants: Tenant[] } | { ok: false; problems: string[] } => {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problems: [`not valid JSON (${(error as Error).message})`] };
+  }
+  if (!Array.isArray(json)) return { ok: false, problems: ['must be a JSON array of {portalId, heapAppId, emailProperty}'] };
+  const problems: string[] = [];
+  const tenants: Tenant[] = [];
+  json.forEach((item: unknown, i) => {
+    const parsed = tenantSchema.safeParse(item);
+    const where = `TENANTS[${i}]${parsed.success ? ` (portal ${parsed.data.portalId})` : ''}`;
+    if (!parsed.success) {
+      problems.push(...parsed.error.issues.map((issue) => `${where}.${issue.path.join('.') || '(element)'}: ${issue.message}`));
+    } else if (parsed.data.emailProperty !== 'identity') {
+      problems.push(`${where}: emailProperty "${parsed.data.emailProperty}" ${UNSUPPORTED_EMAIL_PROPERTY}`);
+    } else if (tenants.some((t) => t.portalId === parsed.data.portalId)) {
+      problems.push(`${where}: portal ${parsed.data.portalId} is listed twice`);
+    } else {
+      tenants.push({ ...parsed.data, emailProperty: 'identity' });
+    }
+  });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, tenants };
+};
+
+/** Zod schema of the `TENANTS` variable: JSON text in, `Tenant[]` out (default `[]`). */
+export const tenantsVariableSchema = z
+  .string()
+  .default('[]')
+  .transform((text, ctx): Tenant[] => {
+    const result = parseTenants(text);
+    if (result.ok) return result.tenants;
+    for (const message of result.problems) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+    return z.NEVER;
+  });
+
+/** Builds the lookup structure of {@link resolveTenant}. Pure. */
+export const tenantDirectory = (settings: {
+  tenants: readonly Tenant[];
+  defaultHeapAppId?: string | undefined;
+  includeFilteredEvents: boolean;
+}): TenantDirectory => ({
+  byPortal: new Map(settings.tenants.map((t) => [t.portalId, t])),
+  ...(settings.defaultHeapAppId ? { defaultHeapAppId: settings.defaultHeapAppId } : {}),
+  includeFilteredEvents: settings.includeFilteredEvents,
+});
+
+/**
+ * The tenant of a portal: the listed one, else one on `defaultHeapAppId` (identity email property),
+ * else `undefined` (the caller dead-letters the record). Pure.
+ */
+export const resolveTenant = (directory: TenantDirectory, portalId: number): Tenant | undefined => {
+  const listed = directory.byPortal.get(portalId);
+  if (listed) return listed;
+  return directory.defaultHeapAppId ? { portalId, heapAppId: directory.defaultHeapAppId, emailProperty: 'identity' } : undefined;
+};

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { COMMON_CONFIG, defineConfig, env, loadConfig, type ConfigOf } from '@hubheap/service';
+
+/** One HubSpot portal the Email Events poller reads, with the token it reads it with (`content` scope, §2). */
+export interface PortalCredentials {
+  portalId: number;
+  accessToken: string;
+}
+
+const HOUR_MS = 3_600_000;
+
+const portalList = z
+  .string()
+  .default('[]')
+  .transform((text, ctx): PortalCredentials[] => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON array' });
+      return z.NEVER;
+    }
+    const parsed = z
+      .array(z.object({ portalId: z.number().int().positive(), accessToken: z.string().min(1) }).strict())
+      .safeParse(value);
+    if (!parsed.success) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be [{"portalId": <int>, "accessToken": "<token>"}, ...]' });
+      return z.NEVER;
+    }
+    const ids = parsed.data.map((p) => p.portalId);
+    if (new Set(ids).size !== ids.length) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'lists a portalId twice' });
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
+
+/** ISO-8601 date-time or ms-epoch digits → ms epoch; unset stays undefined (the poller then uses boot time − 24 h). */
+const instant = z
+  .string()
+  .optional()
+  .transform((text, ctx): number | undefined => {
+    if (text === undefined) return undefined;
+    const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+    if (!Number.isSafeInteger(ms)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be an ISO-8601 date-time or ms since the epoch' });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const positiveInt = (dflt: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().positive().max(max).default(dflt);
+
+/**
+ * Every variable webhook-intake reads besides COMMON_CONFIG (Kafka, registry, Postgres, log format).
+ * Durations are in milliseconds, sizes in bytes. `.env.example` lists exactly these plus COMMON_CONFIG
+ * (checked by webhook-intake.config.spec.ts).
+ */
+export const WEBHOOK_INTAKE_CONFIG = defineConfig({
+  port: { env: 'PORT', schema: env.int(3001), description: 'HTTP port (webhooks, poller trigger, health, metrics).' },
+  host: { env: 'HOST', schema: env.string('127.0.0.1'), description: 'Interface to bind; `0.0.0.0` in containers.' },
+  hubspotClientSecret: {
+    env: 'HUBSPOT_CLIENT_SECRET',
+    schema: env.optionalString(),
+    description: 'HubSpot app client secret for webhook signatures (§1.7). Unset → `POST /webhooks/hubspot` answers 503.',
+    sensitive: true,
+  },
+  webhookPublicUrl: {
+    env: 'WEBHOOK_PUBLIC_URL',
+    schema: z.string().url().optional(),
+    description:
+      'Exact target URL configured in HubSpot (scheme, host, path, query), signed by v3. Unset → rebuilt from the request Host, protocol and URL.',
+  },
+  webhookMaxBodyBytes: {
+    env: 'WEBHOOK_MAX_BODY_BYTES',
+    schema: positiveInt(1_048_576),
+    description: 'Largest accepted webhook body in bytes; larger → 413.',
+  },
+  webhookAllowV1: {
+    env: 'WEBHOOK_ALLOW_V1',
+    schema: env.bool(false),
+    description: 'Accept legacy v1 signatures (no timestamp, replayable) when a delivery has no v3 header.',
+  },
+  webhookProduceTimeoutMs: {
+    env: 'WEBHOOK_PRODUCE_TIMEOUT_MS',
+    schema: positiveInt(4_000),
+    description: 'How long a webhook waits for the Kafka ack before answering 503 (HubSpot gives up after 5 s).',
+  },
+  hubspotBaseUrl: {
+    env: 'HUBSPOT_BASE_URL',
+    schema: env.url('https://api.hubapi.com'),
+    description: 'HubSpot API base URL (the fake in tests and the local demo).',
+  },
+  hubspotPortals: {
+    env: 'HUBSPOT_PORTALS',
+    schema: portalList,
+    description: 'JSON `[{"portalId":62515,"accessToken":"…"}]` of portals to poll email events for; empty → poller off.',
+    sensitive: true,
+  },
+  pollIntervalMs: {
+    env: 'POLL_INTERVAL_MS',
+    schema: positiveInt(60_000),
+    description: 'Pause between two polls of one portal (also the delay before the first one).',
+  },
+  pollLookbackMs: {
+    env: 'POLL_LOOKBACK_MS',
+    schema: positiveInt(HOUR_MS),
+    description: 'Each poll re-reads this far behind the newest event already produced, for late-indexed events.',
+  },
+  pollInitialStart: {
+    env: 'POLL_INITIAL_START',
+    schema: instant,
+    description: 'Where a portal without a cursor starts (ISO-8601 or ms epoch). Unset → boot time − 24 h.',
+  },
+  pollPageLimit: {
+    env: 'POLL_PAGE_LIMIT',
+    schema: positiveInt(1000, 1000),
+    description: 'Events per Email Events API page (`limit`, max 1000, §2.2).',
+  },
+  pollSafetyLagMs: {
+    env: 'POLL_SAFETY_LAG_MS',
+    schema: z.coerce.number().int().min(0).default(5_000),
+    description: 'A poll window ends this long before now, so events still being written are read next time.',
+  },
+  pollMaxWindowEvents: {
+    env: 'POLL_MAX_WINDOW_EVENTS',
+    schema: positiveInt(20_000),
+    description: 'A window holding more events than this is halved (bounds memory during catch-up).',
+  },
+});
+
+/** The validated configuration of webhook-intake. */
+export type WebhookIntakeConfig = ConfigOf<typeof WEBHOOK_INTAKE_CONFIG>;
+
+/** Both specs, in the order `.env.example` lists them. */
+export const ALL_CONFIG_SPECS = [COMMON_CONFIG, WEBHOOK_INTAKE_CONFIG] as const;
+
+/** Nest injection token of {@link WebhookIntakeConfig}. */
+export const INTAKE_CONFIG = Symbol('INTAKE_CONFIG');
+
+/** Loads and validates the config from `env`. Throws ConfigError (no secret values in it). */
+export const loadIntakeConfig = (source: NodeJS.ProcessEnv = process.env): WebhookIntakeConfig =>
+  loadConfig(WEBHOOK_INTAKE_CONFIG, source);

@@ -1,0 +1,92 @@
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { KafkaPlatform } from '@hubheap/kafka';
+import { HUBSPOT_EMAIL_EVENTS, HUBSPOT_WEBHOOK_EVENTS, type TopicContract } from '@hubheap/schemas';
+import { COMMON_CONFIG, KafkaModule, loadConfig } from '@hubheap/service';
+import { DataSource } from 'typeorm';
+import { EmailPollStateRepository } from './database/email-poll-state.repository';
+import { openIntakeDatabase } from './database/intake-database';
+import { PortalLockRepository } from './database/portal-lock.repository';
+import { IntakeMetrics } from './intake.metrics';
+import { EMAIL_POLL_SETTINGS, EmailPollService, type EmailPollSettings } from './poller/email-poll.service';
+import { EmailPollScheduler } from './poller/email-poll-scheduler.service';
+import { PollerController } from './poller/poller.controller';
+import { PortalEmailEventsClient, type PageRetryOptions } from './poller/portal-email-events.client';
+import { HubSpotWebhookController } from './webhook/hubspot-webhook.controller';
+import { WebhookBodyParserInstaller } from './webhook/webhook-body.middleware';
+import { WebhookIntakeService } from './webhook/webhook-intake.service';
+import { INTAKE_CONFIG, loadIntakeConfig, type WebhookIntakeConfig } from './webhook-intake.config';
+
+/** Overrides for {@link WebhookIntakeModule.forRoot}; tests use them, production passes nothing. */
+export interface WebhookIntakeModuleOptions {
+  /** Replaces values read from the environment (e.g. `hubspotBaseUrl` of a HubSpot fake). */
+  config?: Partial<WebhookIntakeConfig>;
+  /** A KafkaPlatform to use instead of one built from KAFKA_BROKERS; the caller provisions and closes it. */
+  kafka?: KafkaPlatform;
+  /** In-client retry of an Email Events page (tests: short delays). */
+  pageRetry?: PageRetryOptions;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The two topics webhook-intake writes (KafkaModule's `TopicContract<unknown>` needs the widening cast). */
+export const INTAKE_TOPICS = [HUBSPOT_WEBHOOK_EVENTS, HUBSPOT_EMAIL_EVENTS] as ReadonlyArray<TopicContract<unknown>>;
+
+/** Closes the poller's DataSource last, after the scheduler stopped using it. */
+@Injectable()
+class DatabaseLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  async onApplicationShutdown(): Promise<void> {
+    if (this.db.isInitialized) await this.db.destroy();
+  }
+}
+
+const infrastructure = (options: WebhookIntakeModuleOptions): Provider[] => [
+  { provide: INTAKE_CONFIG, useFactory: () => ({ ...loadIntakeConfig(), ...options.config }) },
+  { provide: DataSource, useFactory: () => openIntakeDatabase(loadConfig(COMMON_CONFIG).databaseUrl) },
+  DatabaseLifecycle,
+  { provide: PortalLockRepository, useFactory: () => new PortalLockRepository(loadConfig(COMMON_CONFIG).databaseUrl) },
+  { provide: IntakeMetrics, useFactory: () => new IntakeMetrics() },
+  ...(options.kafka ? [{ provide: KafkaPlatform, useValue: options.kafka }] : []),
+];
+
+const poller = (options: WebhookIntakeModuleOptions): Provider[] => [
+  {
+    provide: EMAIL_POLL_SETTINGS,
+    inject: [INTAKE_CONFIG],
+    useFactory: (config: WebhookIntakeConfig): EmailPollSettings => ({
+      lookbackMs: config.pollLookbackMs,
+      safetyLagMs: config.pollSafetyLagMs,
+      maxWindowEvents: config.pollMaxWindowEvents,
+      initialStart: config.pollInitialStart ?? Date.now() - DAY_MS,
+    }),
+  },
+  {
+    provide: PortalEmailEventsClient,
+    inject: [INTAKE_CONFIG],
+    useFactory: (config: WebhookIntakeConfig) =>
+      new PortalEmailEventsClient({ basePath: config.hubspotBaseUrl, pageLimit: config.pollPageLimit, retry: options.pageRetry }),
+  },
+  EmailPollStateRepository,
+  EmailPollService,
+  EmailPollScheduler,
+];
+
+/**
+ * webhook-intake's wiring: HubSpot webhooks → `hubspot.webhook-events.v1`, the Email Events poller →
+ * `hubspot.email-events.v1` (both topics provisioned at boot), its Postgres schema `webhook_intake`
+ * (migrated at boot) and metrics. Configuration is read when the module is instantiated.
+ */
+@Module({})
+export class WebhookIntakeModule {
+  static forRoot(options: WebhookIntakeModuleOptions = {}): DynamicModule {
+    return {
+      module: WebhookIntakeModule,
+      imports: options.kafka
+        ? []
+        : [KafkaModule.forRoot({ clientId: 'webhook-intake', topics: INTAKE_TOPICS })],
+      controllers: [HubSpotWebhookController, PollerController],
+      providers: [...infrastructure(options), ...poller(options), WebhookBodyParserInstaller, WebhookIntakeService],
+      exports: [INTAKE_CONFIG, EmailPollScheduler, EmailPollStateRepository, EmailPollService, DataSource],
+    };
+  }
+}

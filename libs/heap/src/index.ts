@@ -1,0 +1,5 @@
+export * from './heap.limits';
+export * from './heap.errors';
+export * from './properties.mapper';
+export * from './track.client';
+export * from './bulk-writer';

@@ -1,0 +1,10 @@
+export * from './hubspot.errors';
+export * from './webhook-signature';
+export * from './webhook-events.mapper';
+export * from './email-events.client';
+export * from './hubspot-retry.policy';
+export * from './email-event-types';
+export * from './email-event.mapper';
+export * from './email-event-properties.mapper';
+export * from './recipient-identity.mapper';
+export { parseJsonLossless, isRawJsonNumber, type RawJsonNumber } from './lossless-json';
