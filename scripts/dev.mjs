@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// `npm start`: runs the whole system on its embedded local default.
+//   1. the local stack (Kafka + Apicurio on loopback; PostgreSQL from DATABASE_URL)
+//   2. without HubSpot credentials (HUBSPOT_PORTALS unset): the HubSpot and Heap fakes, seeded with
+//      the project's sample email events; with credentials: the real HubSpot and Heap
+//   3. webhook-intake, identity-resolution and heap-writer
+//   4. prints what reached Heap (from the Heap fake's /_fake/summary), then keeps running until Ctrl-C
+//      (`npm start -- --once` exits after the summary).
+import { spawn, execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const once = process.argv.includes('--once');
+const useFakes = !process.env.HUBSPOT_PORTALS;
+const children = [];
+const log = (msg) => console.log(`[dev] ${msg}`);
+
+const HUBSPOT_FAKE = 'http://127.0.0.1:4010';
+const HEAP_FAKE = 'http://127.0.0.1:4020';
+const DEMO = { portalId: 62515, token: 'local-dev-token', heapAppId: '1234567890' };
+
+function run(name, script, env = {}, args = []) {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', script, ...args], {
+    cwd: root,
+    env: { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? 'text', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = (chunk) => chunk.toString().split('\n').filter(Boolean).map((l) => `${name.padEnd(20)} | ${l}`).join('\n');
+  child.stdout.on('data', (c) => console.log(prefix(c)));
+  child.stderr.on('data', (c) => console.error(prefix(c)));
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      log(`${name} exited (${signal ?? code}); stopping everything`);
+      void stop(1);
+    }
+  });
+  children.push({ name, child });
+  return child;
+}
+
+async function waitFor(what, url, { method = 'GET', timeoutMs = 60_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url, { method });
+      if (res.ok) return res;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${what} not ready at ${url} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+let stopping = false;
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  log('stopping apps and fakes (the Kafka stack keeps running; `npm run stack:down` stops it)');
+  await Promise.all(
+    children.map(
+      ({ child }) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 12_000).unref();
+        }),
+    ),
+  );
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+async function heapSummary() {
+  const res = await fetch(`${HEAP_FAKE}/_fake/summary`);
+  return res.json();
+}
+
+async function main() {
+  execFileSync('bash', [join(root, 'scripts/stack.sh'), 'up'], { stdio: 'inherit' });
+  const env = {};
+  if (useFakes) {
+    log('no HUBSPOT_PORTALS configured: using the local HubSpot and Heap fakes with sample data');
+    run('fakes', 'libs/testing/src/fakes/serve.ts', {}, ['--hubspot-port', '4010', '--heap-port', '4020', '--seed-sample', '50']);
+    await waitFor('Heap fake', `${HEAP_FAKE}/_fake/summary`);
+    Object.assign(env, {
+      HUBSPOT_BASE_URL: HUBSPOT_FAKE,
+      HUBSPOT_PORTALS: JSON.stringify([{ portalId: DEMO.portalId, accessToken: DEMO.token }]),
+      HUBSPOT_CLIENT_SECRET: 'local-dev-client-secret',
+      POLL_INITIAL_START: String(Date.now() - 30 * 86_400_000),
+      HEAP_BASE_URL: HEAP_FAKE,
+      DEFAULT_HEAP_APP_ID: DEMO.heapAppId,
+    });
+  }
+  run('webhook-intake', 'apps/webhook-intake/src/main.ts', { ...env, PORT: '3001' });
+  run('identity-resolution', 'apps/identity-resolution/src/main.ts', { ...env, PORT: '3002' });
+  run('heap-writer', 'apps/heap-writer/src/main.ts', { ...env, PORT: '3003' });
+  for (const port of [3001, 3002, 3003]) await waitFor(`app on ${port}`, `http://127.0.0.1:${port}/health`, { timeoutMs: 90_000 });
+  log('all apps healthy; triggering a poll of the HubSpot Email Events API');
+  await waitFor('poller', 'http://127.0.0.1:3001/poller/run-once', { method: 'POST' });
+
+  if (!useFakes) {
+    log('running against real HubSpot and Heap; Ctrl-C stops the apps');
+    return;
+  }
+  // Wait until Heap stops receiving new events, then print what it got.
+  let last = -1;
+  let summary;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    summary = await heapSummary();
+    const total = Object.values(summary.apps ?? {}).reduce((sum, app) => sum + app.events, 0);
+    if (total > 0 && total === last) break;
+    if (Date.now() > deadline) throw new Error('no events reached the Heap fake within 120 s');
+    last = total;
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+  log(`what reached Heap (${HEAP_FAKE}/_fake/summary):\n${JSON.stringify(summary, null, 2)}`);
+  if (once) await stop(0);
+  else log('running; Ctrl-C stops the apps and fakes');
+}
+
+main().catch((err) => {
+  console.error(`[dev] ${err.message}`);
+  void stop(1);
+});
