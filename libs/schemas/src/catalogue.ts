@@ -31,7 +31,7 @@ export interface TopicContract<V> {
   readonly name: string;
   /** What the record key is; `keyOf` computes it. Records with one key stay in order on one partition. */
   readonly keyDoc: string;
-  readonly keyOf: (value: V) => string;
+  keyOf(value: V): string;
   readonly valueSchema: AvroRecordSchema;
   /** The one app that produces to this topic. */
   readonly writer: AppName;

@@ -59,3 +59,4 @@ export {
   type HeapUserInput,
   type HeapValidationContext,
 } from './fakes/heap/heap-validation';
+export * from './stack';

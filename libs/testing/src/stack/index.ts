@@ -1,2 +1,3 @@
 export * from './stack-env';
 export * from './test-platform';
+export * from './app-process';
