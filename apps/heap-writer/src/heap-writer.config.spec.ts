@@ -17,17 +17,23 @@ describe('heap-writer configuration', () => {
   const example = readEnvExample();
 
   it('.env.example lists exactly the variables of the config spec', () => {
-    const declared = Object.values(HEAP_WRITER_CONFIG).map((v) => v.env).sort();
+    const declared = Object.values(HEAP_WRITER_CONFIG)
+      .map((v) => v.env)
+      .sort();
     expect(Object.keys(example).sort()).toEqual(declared);
   });
 
   it('README.md documents exactly these variables, each with its description', () => {
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-    const rows = readme.split('\n').filter((line) => /^\| `[A-Z_]+` \|/.test(line));
-    expect(rows.map((row) => row.split('`')[1]).sort()).toEqual(Object.values(HEAP_WRITER_CONFIG).map((v) => v.env).sort());
-    for (const variable of Object.values(HEAP_WRITER_CONFIG)) {
-      expect(rows.find((row) => row.startsWith(`| \`${variable.env}\` |`))).toContain(variable.description);
-    }
+    // Config table rows: `| \`NAME\` | default | meaning |`, whatever the cell padding.
+    const rows = readme
+      .split('\n')
+      .map((line) => line.split('|').map((cell) => cell.trim()))
+      .filter((cells) => /^`[A-Z_]+`$/.test(cells[1] ?? ''))
+      .map((cells) => ({ name: cells[1]!.slice(1, -1), meaning: cells[3] ?? '' }));
+    const variables = Object.values(HEAP_WRITER_CONFIG);
+    expect(rows.map((r) => r.name).sort()).toEqual(variables.map((v) => v.env).sort());
+    for (const v of variables) expect(rows.find((r) => r.name === v.env)?.meaning).toBe(v.description);
   });
 
   it('.env.example shows each default and loads as it is', () => {

@@ -22,12 +22,14 @@ export const HEAP_WRITER_CONFIG = defineConfig({
   consumerGroup: {
     env: 'CONSUMER_GROUP',
     schema: env.string('heap-writer.track-events'),
-    description: 'Kafka consumer group; change it only to replay through a separate group (or for isolated test runs).',
+    description:
+      'Kafka consumer group; change it only to replay through a separate group (or for isolated test runs).',
   },
   heapBaseUrl: {
     env: 'HEAP_BASE_URL',
     schema: env.url('https://heapanalytics.com'),
-    description: 'Heap ingestion host: US `https://heapanalytics.com`, EU `https://c.eu.heap-api.com`, or a Heap fake (heap-api.md §1).',
+    description:
+      'Heap ingestion host: US `https://heapanalytics.com`, EU `https://c.eu.heap-api.com`, or a Heap fake (heap-api.md §1).',
   },
   heapTimeoutMs: {
     env: 'HEAP_TIMEOUT_MS',

@@ -22,8 +22,17 @@ export class HeapWriterMetrics {
 
   constructor(registry: Registry) {
     this.eventsWritten = counter(registry, 'heap_writer_events_written_total', 'Events Heap accepted (2xx).');
-    this.eventsRejected = counter(registry, 'heap_writer_events_rejected_total', 'Events Heap rejected, dead-lettered.');
-    this.requests = counter(registry, 'heap_writer_heap_requests_total', 'Heap bulk-track requests by outcome.', ['outcome']);
+    this.eventsRejected = counter(
+      registry,
+      'heap_writer_events_rejected_total',
+      'Events Heap rejected, dead-lettered.',
+    );
+    this.requests = counter(
+      registry,
+      'heap_writer_heap_requests_total',
+      'Heap bulk-track requests by outcome.',
+      ['outcome'],
+    );
     this.requestsPerEvent =
       (registry.getSingleMetric('heap_writer_heap_requests_per_event') as Gauge | undefined) ??
       new Gauge({
@@ -54,5 +63,11 @@ export class HeapWriterMetrics {
   }
 }
 
-const counter = <L extends string>(registry: Registry, name: string, help: string, labelNames: L[] = []): Counter<L> =>
-  (registry.getSingleMetric(name) as Counter<L> | undefined) ?? new Counter<L>({ name, help, labelNames, registers: [registry] });
+const counter = <L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: L[] = [],
+): Counter<L> =>
+  (registry.getSingleMetric(name) as Counter<L> | undefined) ??
+  new Counter<L>({ name, help, labelNames, registers: [registry] });

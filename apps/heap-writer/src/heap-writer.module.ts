@@ -1,17 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { register } from 'prom-client';
 import { HeapClient } from '@hubheap/heap';
-import { HEAP_TRACK_EVENTS, type TopicContract } from '@hubheap/schemas';
+import { HEAP_TRACK_EVENTS } from '@hubheap/schemas';
 import { KafkaModule } from '@hubheap/service';
 import { type HeapWriterConfig, loadHeapWriterConfig } from './heap-writer.config';
 import { HeapWriterMetrics } from './heap-writer.metrics';
-import { TRACK_EVENTS_CONSUMER_OPTIONS, TrackEventsConsumer, type TrackEventsConsumerOptions } from './track-events.consumer';
+import {
+  TRACK_EVENTS_CONSUMER_OPTIONS,
+  TrackEventsConsumer,
+  type TrackEventsConsumerOptions,
+} from './track-events.consumer';
 
 /** Injection token of the validated {@link HeapWriterConfig}. */
 export const HEAP_WRITER_CONFIG_TOKEN = Symbol('HEAP_WRITER_CONFIG');
-
-// Cast: KafkaModule takes TopicContract<unknown>, which a typed contract is not (keyOf is contravariant).
-const TOPICS = [HEAP_TRACK_EVENTS] as ReadonlyArray<TopicContract<unknown>>;
 
 /**
  * heap-writer's wiring: KafkaPlatform (provisions `heap.track-events.v1` and its `.dlq`), the Heap
@@ -24,19 +25,25 @@ export class HeapWriterModule {
   static forRoot(overrides: Partial<HeapWriterConfig> = {}): DynamicModule {
     return {
       module: HeapWriterModule,
-      imports: [KafkaModule.forRoot({ clientId: 'heap-writer', topics: TOPICS })],
+      imports: [KafkaModule.forRoot({ clientId: 'heap-writer', topics: [HEAP_TRACK_EVENTS] })],
       providers: [
-        { provide: HEAP_WRITER_CONFIG_TOKEN, useFactory: (): HeapWriterConfig => ({ ...loadHeapWriterConfig(), ...overrides }) },
+        {
+          provide: HEAP_WRITER_CONFIG_TOKEN,
+          useFactory: (): HeapWriterConfig => ({ ...loadHeapWriterConfig(), ...overrides }),
+        },
         {
           provide: HeapClient,
           inject: [HEAP_WRITER_CONFIG_TOKEN],
-          useFactory: (config: HeapWriterConfig) => new HeapClient({ baseUrl: config.heapBaseUrl, timeoutMs: config.heapTimeoutMs }),
+          useFactory: (config: HeapWriterConfig) =>
+            new HeapClient({ baseUrl: config.heapBaseUrl, timeoutMs: config.heapTimeoutMs }),
         },
         { provide: HeapWriterMetrics, useFactory: () => new HeapWriterMetrics(register) },
         {
           provide: TRACK_EVENTS_CONSUMER_OPTIONS,
           inject: [HEAP_WRITER_CONFIG_TOKEN],
-          useFactory: (config: HeapWriterConfig): TrackEventsConsumerOptions => ({ groupId: config.consumerGroup }),
+          useFactory: (config: HeapWriterConfig): TrackEventsConsumerOptions => ({
+            groupId: config.consumerGroup,
+          }),
         },
         TrackEventsConsumer,
       ],

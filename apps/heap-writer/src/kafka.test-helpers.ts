@@ -14,20 +14,80 @@ export const topicEnds = async (platform: KafkaPlatform, topic: string): Promise
  * Commits `offsets` for a group with no members yet, so it starts there rather than at the beginning
  * of a topic shared with earlier runs (whose records belong to app_ids the test fake does not know).
  */
-export const positionGroup = async (platform: KafkaPlatform, groupId: string, topic: string, offsets: Offsets): Promise<void> => {
-  const partitions = Object.entries(offsets).map(([partition, offset]) => ({ partition: Number(partition), offset }));
+export const positionGroup = async (
+  platform: KafkaPlatform,
+  groupId: string,
+  topic: string,
+  offsets: Offsets,
+): Promise<void> => {
+  const partitions = Object.entries(offsets).map(([partition, offset]) => ({
+    partition: Number(partition),
+    offset,
+  }));
   await (await platform.admin()).setOffsets({ groupId, topic, partitions });
 };
 
 /** Offsets a group committed on `topic`. */
-export const committedOffsets = async (platform: KafkaPlatform, groupId: string, topic: string): Promise<Offsets> => {
+export const committedOffsets = async (
+  platform: KafkaPlatform,
+  groupId: string,
+  topic: string,
+): Promise<Offsets> => {
   const [entry] = await (await platform.admin()).fetchOffsets({ groupId, topics: [topic] });
   return Object.fromEntries((entry?.partitions ?? []).map((p) => [p.partition, p.offset]));
 };
 
 /** True when every partition of `target` is committed at or past it. */
 export const reached = (committed: Offsets, target: Offsets): boolean =>
-  Object.entries(target).every(([partition, offset]) => BigInt(committed[Number(partition)] ?? '-1') >= BigInt(offset));
+  Object.entries(target).every(
+    ([partition, offset]) => BigInt(committed[Number(partition)] ?? '-1') >= BigInt(offset),
+  );
+
+/** Produces `values` to `contract` (one send, acks=all) and returns the topic's new ends. */
+export const produce = async <V>(
+  platform: KafkaPlatform,
+  contract: TopicContract<V>,
+  values: V[],
+): Promise<Offsets> => {
+  const producer = await platform.producer();
+  await producer.send(
+    contract,
+    values.map((value) => ({ value })),
+  );
+  return topicEnds(platform, contract.name);
+};
+
+/**
+ * Samples a group's committed offsets on `topic` every ~20 ms until the returned function is called.
+ * Samples taken while `inOutage()` holds must all equal `start` (nothing may be committed before the
+ * effect is durable); `outageSamples` proves the outage was observed at all. Read order matters:
+ * offsets first, then `inOutage()`, so a commit that follows a success is never misread.
+ */
+export const watchCommits = (
+  platform: KafkaPlatform,
+  groupId: string,
+  topic: string,
+  start: Offsets,
+  inOutage: () => boolean,
+): (() => Promise<{ outageSamples: number; commitsDuringOutage: Offsets[] }>) => {
+  let running = true;
+  const seen = { outageSamples: 0, commitsDuringOutage: [] as Offsets[] };
+  const loop = (async () => {
+    while (running) {
+      const committed = await committedOffsets(platform, groupId, topic);
+      if (inOutage()) {
+        seen.outageSamples += 1;
+        if (JSON.stringify(committed) !== JSON.stringify(start)) seen.commitsDuringOutage.push(committed);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    return seen;
+  };
+};
 
 /** Records read by {@link collect}, and a way to stop reading. */
 export interface Collector<V> {

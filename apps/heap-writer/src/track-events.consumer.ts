@@ -1,6 +1,18 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { HeapClient, HeapRejectedError } from '@hubheap/heap';
-import { type BatchConsumer, type BatchOutcome, type ConsumedRecord, isRetriable, KafkaPlatform } from '@hubheap/kafka';
+import {
+  type BatchConsumer,
+  type BatchOutcome,
+  type ConsumedRecord,
+  isRetriable,
+  KafkaPlatform,
+} from '@hubheap/kafka';
 import { HEAP_TRACK_EVENTS, type HeapTrackEvent } from '@hubheap/schemas';
 import { HeapWriterMetrics } from './heap-writer.metrics';
 import { writeTrackEvents } from './track-events.handler';
@@ -56,6 +68,10 @@ export class TrackEventsConsumer implements OnApplicationBootstrap, BeforeApplic
     if (!this.consumer) return;
     this.logger.log(`stopping ${this.options.groupId} (unfinished work stays uncommitted)`);
     await this.consumer.stop();
+    const { events, requests, requestsPerEvent } = this.metrics.snapshot();
+    this.logger.log(
+      `wrote ${events} events in ${requests} Heap requests (${requestsPerEvent.toFixed(4)} requests per event)`,
+    );
   }
 
   /** Writes one partition's batch to Heap; see the class doc for the error contract. */

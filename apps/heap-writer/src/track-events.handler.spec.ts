@@ -3,7 +3,11 @@ import type { ConsumedRecord } from '@hubheap/kafka';
 import type { HeapTrackEvent } from '@hubheap/schemas';
 import { planTrackRequests, writeTrackEvents } from './track-events.handler';
 
-const record = (offset: number, appId: string, identity = `user${offset}@example.com`): ConsumedRecord<HeapTrackEvent> => ({
+const record = (
+  offset: number,
+  appId: string,
+  identity = `user${offset}@example.com`,
+): ConsumedRecord<HeapTrackEvent> => ({
   topic: 'heap.track-events.v1',
   partition: 0,
   offset: String(offset),
@@ -27,7 +31,8 @@ const heap = (poison: (e: HeapTrackEvent) => boolean = () => false) => {
   const calls: Array<{ appId: string; keys: string[] }> = [];
   const send = async (appId: string, events: HeapTrackEvent[]): Promise<void> => {
     calls.push({ appId, keys: events.map((e) => e.idempotencyKey) });
-    if (events.some(poison)) throw new HeapRejectedError(400, 'postBody.events[0].identity should be shorter than 256');
+    if (events.some(poison))
+      throw new HeapRejectedError(400, 'postBody.events[0].identity should be shorter than 256');
   };
   return { calls, send };
 };
@@ -36,9 +41,18 @@ describe('planTrackRequests', () => {
   it.each([
     ['no records', [], []],
     ['one app', [record(0, 'A'), record(1, 'A')], [['A', ['0', '1']]]],
-    ['two apps interleaved, order kept per app', [record(0, 'A'), record(1, 'B'), record(2, 'A')], [['A', ['0', '2']], ['B', ['1']]]],
+    [
+      'two apps interleaved, order kept per app',
+      [record(0, 'A'), record(1, 'B'), record(2, 'A')],
+      [
+        ['A', ['0', '2']],
+        ['B', ['1']],
+      ],
+    ],
   ])('%s', (_name, records, expected) => {
-    expect(planTrackRequests(records).map((p) => [p.appId, p.records.map((r) => r.offset)])).toEqual(expected);
+    expect(planTrackRequests(records).map((p) => [p.appId, p.records.map((r) => r.offset)])).toEqual(
+      expected,
+    );
   });
 
   it('cuts an app_id into requests of at most 1000 events', () => {
@@ -59,11 +73,15 @@ describe('writeTrackEvents', () => {
   });
 
   it("isolates the one event Heap rejects and returns it with Heap's body as the reason", async () => {
-    const records = Array.from({ length: 50 }, (_, i) => record(i, 'A', i === 17 ? 'x'.repeat(300) : undefined));
+    const records = Array.from({ length: 50 }, (_, i) =>
+      record(i, 'A', i === 17 ? 'x'.repeat(300) : undefined),
+    );
     const fake = heap((e) => e.identity.length > 255);
     const out = await writeTrackEvents(records, fake.send);
     expect(out.written).toBe(49);
-    expect(out.deadLetters).toEqual([{ record: records[17], reason: 'postBody.events[0].identity should be shorter than 256' }]);
+    expect(out.deadLetters).toEqual([
+      { record: records[17], reason: 'postBody.events[0].identity should be shorter than 256' },
+    ]);
     expect(fake.calls.length).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(50)));
   });
 

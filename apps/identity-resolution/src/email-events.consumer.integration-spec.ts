@@ -12,12 +12,18 @@ import {
   type HubSpotEmailEvent,
   type TopicContract,
 } from '@hubheap/schemas';
-import { eventually, loadEmailEventFixtures, uniqueName } from '@hubheap/testing';
-// The stack helpers are not exported from @hubheap/testing's index yet (its header says they will be).
-import { MemoryLogger, testPlatform } from '../../../libs/testing/src/stack';
+import { eventually, loadEmailEventFixtures, MemoryLogger, testPlatform, uniqueName } from '@hubheap/testing';
 import type { IdentityResolutionConfig } from './identity-resolution.config';
 import { IdentityResolutionModule } from './identity-resolution.module';
-import { collect, committedOffsets, type Offsets, positionGroup, reached, topicEnds } from './kafka.test-helpers';
+import {
+  collect,
+  committedOffsets,
+  type Offsets,
+  positionGroup,
+  produce,
+  reached,
+  topicEnds,
+} from './kafka.test-helpers';
 
 // Real broker and registry; the catalogue's topics (shared with other runs), so every test uses its own
 // portalId and app_id, and groups positioned at the topic ends taken before it produces.
@@ -26,9 +32,18 @@ const EMAIL_DLQ = { ...HUBSPOT_EMAIL_EVENTS, name: deadLetterTopic(IN) };
 const WAIT = { timeoutMs: 30_000 };
 /** The twelve Heap event names of issue #2, written out here rather than imported from the mapper. */
 const HEAP_NAMES: Record<string, string> = {
-  SENT: 'Sent Email', PROCESSED: 'Processed Email', DELIVERED: 'Delivered Email', DEFERRED: 'Deferred Email',
-  BOUNCE: 'Bounced Email', DROPPED: 'Dropped Email', OPEN: 'Opened Email', CLICK: 'Clicked Email Link',
-  FORWARD: 'Forwarded Email', PRINT: 'Printed Email', SPAMREPORT: 'Marked as Spam', STATUSCHANGE: 'Changed Email Subscription',
+  SENT: 'Sent Email',
+  PROCESSED: 'Processed Email',
+  DELIVERED: 'Delivered Email',
+  DEFERRED: 'Deferred Email',
+  BOUNCE: 'Bounced Email',
+  DROPPED: 'Dropped Email',
+  OPEN: 'Opened Email',
+  CLICK: 'Clicked Email Link',
+  FORWARD: 'Forwarded Email',
+  PRINT: 'Printed Email',
+  SPAMREPORT: 'Marked as Spam',
+  STATUSCHANGE: 'Changed Email Subscription',
 };
 const newPortalId = (): number => randomInt(100_000_000, 999_999_999);
 const newAppId = (): string => String(randomInt(1_000_000_000, 9_999_999_999));
@@ -47,30 +62,43 @@ describe('identity-resolution: hubspot.email-events.v1 → heap.track-events.v1'
   const startResolver = async (config: Partial<IdentityResolutionConfig>) => {
     const groupId = uniqueName('identity-resolution-it');
     await positionGroup(platform, groupId, IN, await topicEnds(platform, IN));
-    const module = IdentityResolutionModule.forRoot({ defaultHeapAppId: undefined, includeFilteredEvents: false, ...config, consumerGroup: groupId });
+    const module = IdentityResolutionModule.forRoot({
+      defaultHeapAppId: undefined,
+      includeFilteredEvents: false,
+      ...config,
+      consumerGroup: groupId,
+    });
     apps.push(await NestFactory.createApplicationContext(module, { logger }));
     return groupId;
   };
-  const produce = async (records: HubSpotEmailEvent[]): Promise<Offsets> => {
-    await (await platform.producer()).send(HUBSPOT_EMAIL_EVENTS, records.map((value) => ({ value })));
-    return topicEnds(platform, IN);
-  };
   const waitCommitted = (groupId: string, topic: string, target: Offsets) =>
-    eventually(async () => reached(await committedOffsets(platform, groupId, topic), target), { ...WAIT, message: `${groupId} committed` });
+    eventually(async () => reached(await committedOffsets(platform, groupId, topic), target), {
+      ...WAIT,
+      message: `${groupId} committed`,
+    });
   /** Starts a reader of `contract` at its current end; stopped after the test. */
   const reader = async <V>(contract: TopicContract<V>, keep: (v: V) => boolean) => {
     const groupId = uniqueName('reader');
-    const collector = await collect<V>(platform, contract, groupId, await topicEnds(platform, contract.name), (r) => keep(r.value));
+    const collector = await collect<V>(
+      platform,
+      contract,
+      groupId,
+      await topicEnds(platform, contract.name),
+      (r) => keep(r.value),
+    );
     stops.push(collector.stop);
     return { groupId, records: collector.records };
   };
 
   beforeAll(async () => {
     platform = testPlatform('identity-resolution-it', logger);
-    await platform.provision([HUBSPOT_EMAIL_EVENTS, HEAP_TRACK_EVENTS] as ReadonlyArray<TopicContract<unknown>>);
+    await platform.provision([HUBSPOT_EMAIL_EVENTS, HEAP_TRACK_EVENTS]);
   });
   afterEach(async () => {
-    await Promise.all([...apps.splice(0).map((app) => app.close()), ...stops.splice(0).map((stop) => stop())]);
+    await Promise.all([
+      ...apps.splice(0).map((app) => app.close()),
+      ...stops.splice(0).map((stop) => stop()),
+    ]);
   });
   afterAll(async () => {
     await platform.close();
@@ -80,15 +108,21 @@ describe('identity-resolution: hubspot.email-events.v1 → heap.track-events.v1'
     const portalId = newPortalId();
     const heapAppId = newAppId();
     const raws = loadEmailEventFixtures();
-    const inputs = raws.map((raw) => toEmailEventRecord({ ...raw, portalId }, portalId, Date.now(), 'fixture'));
+    const inputs = raws.map((raw) =>
+      toEmailEventRecord({ ...raw, portalId }, portalId, Date.now(), 'fixture'),
+    );
     const output = await reader<HeapTrackEvent>(HEAP_TRACK_EVENTS, (v) => v.portalId === portalId);
     const dlq = await reader<HubSpotEmailEvent>(EMAIL_DLQ, (v) => v.portalId === portalId);
     const filteredBefore = await skippedFiltered();
     const groupId = await startResolver({ tenants: [{ portalId, heapAppId, emailProperty: 'identity' }] });
 
-    const inEnd = await produce(inputs);
+    const inEnd = await produce(platform, HUBSPOT_EMAIL_EVENTS, inputs);
     await waitCommitted(groupId, IN, inEnd);
-    await waitCommitted(output.groupId, HEAP_TRACK_EVENTS.name, await topicEnds(platform, HEAP_TRACK_EVENTS.name));
+    await waitCommitted(
+      output.groupId,
+      HEAP_TRACK_EVENTS.name,
+      await topicEnds(platform, HEAP_TRACK_EVENTS.name),
+    );
 
     // Expected from the raw fixtures: bot/prefetch opens (filteredEvent true) are skipped by default.
     const kept = raws.filter((raw) => raw['filteredEvent'] !== true);
@@ -103,13 +137,17 @@ describe('identity-resolution: hubspot.email-events.v1 → heap.track-events.v1'
       sourceEventId: raw['id'],
     }));
     const actual = output.records.map(({ value: { properties: _p, ...rest } }) => rest);
-    const byKey = (a: { idempotencyKey: string }, b: { idempotencyKey: string }) => a.idempotencyKey.localeCompare(b.idempotencyKey);
+    const byKey = (a: { idempotencyKey: string }, b: { idempotencyKey: string }) =>
+      a.idempotencyKey.localeCompare(b.idempotencyKey);
     expect([...actual].sort(byKey)).toEqual([...expected].sort(byKey));
     expect(output.records.every((r) => r.key === `${heapAppId}:${r.value.identity}`)).toBe(true);
-    expect(output.records.every((r) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(r.value.timestamp))).toBe(true);
+    expect(
+      output.records.every((r) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(r.value.timestamp)),
+    ).toBe(true);
     // One person's events keep their input order (same key → same partition on both topics).
     for (const identity of new Set(expected.map((e) => e.identity))) {
-      const order = (list: Array<{ identity: string; sourceEventId: unknown }>) => list.filter((e) => e.identity === identity).map((e) => e.sourceEventId);
+      const order = (list: Array<{ identity: string; sourceEventId: unknown }>) =>
+        list.filter((e) => e.identity === identity).map((e) => e.sourceEventId);
       expect(order(actual)).toEqual(order(expected));
     }
     expect(output.records.find((r) => r.value.sourceEventId === raws[2]!['id'])).toBeUndefined(); // a filtered OPEN
@@ -122,9 +160,15 @@ describe('identity-resolution: hubspot.email-events.v1 → heap.track-events.v1'
     const portalId = newPortalId();
     const raws = loadEmailEventFixtures().slice(0, 3);
     const dlq = await reader<HubSpotEmailEvent>(EMAIL_DLQ, (v) => v.portalId === portalId);
-    const groupId = await startResolver({ tenants: [{ portalId: portalId + 1, heapAppId: newAppId(), emailProperty: 'identity' }] });
+    const groupId = await startResolver({
+      tenants: [{ portalId: portalId + 1, heapAppId: newAppId(), emailProperty: 'identity' }],
+    });
 
-    await produce(raws.map((raw) => toEmailEventRecord({ ...raw, portalId }, portalId, Date.now(), 'fixture')));
+    await produce(
+      platform,
+      HUBSPOT_EMAIL_EVENTS,
+      raws.map((raw) => toEmailEventRecord({ ...raw, portalId }, portalId, Date.now(), 'fixture')),
+    );
     await eventually(() => dlq.records.length === 3, { ...WAIT, message: 'three dead letters' });
 
     expect(dlq.records.map((r) => r.value.id).sort()).toEqual(raws.map((raw) => String(raw['id'])).sort());
@@ -145,8 +189,14 @@ describe('identity-resolution: hubspot.email-events.v1 → heap.track-events.v1'
     await startResolver({ tenants: [], defaultHeapAppId });
 
     const [delivered] = loadEmailEventFixtures().filter((raw) => raw['type'] === 'DELIVERED');
-    await produce([toEmailEventRecord({ ...delivered, portalId }, portalId, Date.now(), 'fixture')]);
+    await produce(platform, HUBSPOT_EMAIL_EVENTS, [
+      toEmailEventRecord({ ...delivered, portalId }, portalId, Date.now(), 'fixture'),
+    ]);
     await eventually(() => output.records.length === 1, { ...WAIT, message: 'one track event' });
-    expect(output.records[0]!.value).toMatchObject({ appId: defaultHeapAppId, portalId, event: 'Delivered Email' });
+    expect(output.records[0]!.value).toMatchObject({
+      appId: defaultHeapAppId,
+      portalId,
+      event: 'Delivered Email',
+    });
   });
 });

@@ -1,4 +1,10 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { type BatchConsumer, type BatchOutcome, type ConsumedRecord, KafkaPlatform } from '@hubheap/kafka';
 import { HEAP_TRACK_EVENTS, HUBSPOT_EMAIL_EVENTS, type HubSpotEmailEvent } from '@hubheap/schemas';
 import { planEmailEvents } from './email-events.handler';
@@ -63,10 +69,19 @@ export class EmailEventsConsumer implements OnApplicationBootstrap, BeforeApplic
   async handle(records: ConsumedRecord<HubSpotEmailEvent>[]): Promise<BatchOutcome<HubSpotEmailEvent>> {
     const plan = planEmailEvents(records, this.options.tenants);
     const producer = await this.platform.producer();
-    await producer.send(HEAP_TRACK_EVENTS, plan.track.map((value) => ({ value })));
-    this.metrics.batch(plan.track.length, plan.skipped.map((s) => s.reason), plan.deadLetters.length);
+    await producer.send(
+      HEAP_TRACK_EVENTS,
+      plan.track.map((value) => ({ value })),
+    );
+    this.metrics.batch(
+      plan.track.length,
+      plan.skipped.map((s) => s.reason),
+      plan.deadLetters.length,
+    );
     for (const { record, reason } of plan.skipped) {
-      this.logger.debug(`skipped ${record.topic}[${record.partition}]@${record.offset} (portal ${record.value.portalId}, event ${record.value.id}): ${reason}`);
+      this.logger.debug(
+        `skipped ${record.topic}[${record.partition}]@${record.offset} (portal ${record.value.portalId}, event ${record.value.id}): ${reason}`,
+      );
     }
     return { deadLetters: plan.deadLetters };
   }

@@ -5,7 +5,9 @@ import { tenantDirectory, type Tenant } from './tenants.config';
 
 const CREATED = 1_614_191_191_202; // 2021-02-24T18:26:31.202Z
 let offset = 0;
-const record = (overrides: Partial<HubSpotEmailEvent> & Record<string, unknown> = {}): ConsumedRecord<HubSpotEmailEvent> => {
+const record = (
+  overrides: Partial<HubSpotEmailEvent> & Record<string, unknown> = {},
+): ConsumedRecord<HubSpotEmailEvent> => {
   const { extra, ...fields } = overrides as { extra?: Record<string, unknown> };
   const value: HubSpotEmailEvent = {
     portalId: 62515,
@@ -24,12 +26,24 @@ const record = (overrides: Partial<HubSpotEmailEvent> & Record<string, unknown> 
     ...fields,
   };
   offset += 1;
-  return { topic: 'hubspot.email-events.v1', partition: 0, offset: String(offset), key: null, headers: {}, timestamp: CREATED, value };
+  return {
+    topic: 'hubspot.email-events.v1',
+    partition: 0,
+    offset: String(offset),
+    key: null,
+    headers: {},
+    timestamp: CREATED,
+    value,
+  };
 };
 
 const ACME: Tenant = { portalId: 62515, heapAppId: '1234567890', emailProperty: 'identity' };
 const listed = tenantDirectory({ tenants: [ACME], includeFilteredEvents: false });
-const withDefault = tenantDirectory({ tenants: [ACME], defaultHeapAppId: '999', includeFilteredEvents: false });
+const withDefault = tenantDirectory({
+  tenants: [ACME],
+  defaultHeapAppId: '999',
+  includeFilteredEvents: false,
+});
 const withFiltered = tenantDirectory({ tenants: [ACME], includeFilteredEvents: true });
 
 describe('planEmailEvents: tenant lookup', () => {
@@ -37,12 +51,21 @@ describe('planEmailEvents: tenant lookup', () => {
     ['a listed portal uses its own app_id', listed, 62515, { appId: '1234567890' }],
     ['a listed portal wins over the default', withDefault, 62515, { appId: '1234567890' }],
     ['an unlisted portal falls back to DEFAULT_HEAP_APP_ID', withDefault, 777, { appId: '999' }],
-    ['an unlisted portal without a default is dead-lettered', listed, 777, { deadLetter: 'no tenant for portal 777' }],
+    [
+      'an unlisted portal without a default is dead-lettered',
+      listed,
+      777,
+      { deadLetter: 'no tenant for portal 777' },
+    ],
   ])('%s', (_name, tenants, portalId, expected) => {
     const input = record({ portalId });
     const plan = planEmailEvents([input], tenants);
     if ('deadLetter' in expected) {
-      expect(plan).toEqual({ track: [], skipped: [], deadLetters: [{ record: input, reason: expected.deadLetter }] });
+      expect(plan).toEqual({
+        track: [],
+        skipped: [],
+        deadLetters: [{ record: input, reason: expected.deadLetter }],
+      });
     } else {
       expect(plan.track.map((e) => [e.appId, e.portalId])).toEqual([[expected.appId, portalId]]);
       expect(plan.deadLetters).toEqual([]);
@@ -76,7 +99,11 @@ describe('planEmailEvents: what an email event becomes', () => {
     ['identities over 255 characters', { recipient: `${'x'.repeat(250)}@example.com` }, 'identity-too-long'],
   ])('skips %s', (_name, overrides, reason) => {
     const input = record(overrides);
-    expect(planEmailEvents([input], listed)).toEqual({ track: [], skipped: [{ record: input, reason }], deadLetters: [] });
+    expect(planEmailEvents([input], listed)).toEqual({
+      track: [],
+      skipped: [{ record: input, reason }],
+      deadLetters: [],
+    });
   });
 
   it('sends filtered events when INCLUDE_FILTERED_EVENTS is on', () => {

@@ -26,7 +26,10 @@ export interface EmailEventPlan {
  *    skip (`unsupported-type`, `obsoleted`, `filtered`, `no-recipient`, `identity-too-long`,
  *    `invalid-created`).
  */
-export const planEmailEvents = (records: readonly EmailEventRecord[], tenants: TenantDirectory): EmailEventPlan => {
+export const planEmailEvents = (
+  records: readonly EmailEventRecord[],
+  tenants: TenantDirectory,
+): EmailEventPlan => {
   const plan: EmailEventPlan = { track: [], skipped: [], deadLetters: [] };
   for (const record of records) {
     const tenant = resolveTenant(tenants, record.value.portalId);

@@ -18,17 +18,23 @@ describe('identity-resolution configuration', () => {
   const example = readEnvExample();
 
   it('.env.example lists exactly the variables of the config spec', () => {
-    const declared = Object.values(IDENTITY_RESOLUTION_CONFIG).map((v) => v.env).sort();
+    const declared = Object.values(IDENTITY_RESOLUTION_CONFIG)
+      .map((v) => v.env)
+      .sort();
     expect(Object.keys(example).sort()).toEqual(declared);
   });
 
   it('README.md documents exactly these variables, each with its description', () => {
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-    const rows = readme.split('\n').filter((line) => /^\| `[A-Z_]+` \|/.test(line));
-    expect(rows.map((row) => row.split('`')[1]).sort()).toEqual(Object.values(IDENTITY_RESOLUTION_CONFIG).map((v) => v.env).sort());
-    for (const variable of Object.values(IDENTITY_RESOLUTION_CONFIG)) {
-      expect(rows.find((row) => row.startsWith(`| \`${variable.env}\` |`))).toContain(variable.description);
-    }
+    // Config table rows: `| \`NAME\` | default | meaning |`, whatever the cell padding.
+    const rows = readme
+      .split('\n')
+      .map((line) => line.split('|').map((cell) => cell.trim()))
+      .filter((cells) => /^`[A-Z_]+`$/.test(cells[1] ?? ''))
+      .map((cells) => ({ name: cells[1]!.slice(1, -1), meaning: cells[3] ?? '' }));
+    const variables = Object.values(IDENTITY_RESOLUTION_CONFIG);
+    expect(rows.map((r) => r.name).sort()).toEqual(variables.map((v) => v.env).sort());
+    for (const v of variables) expect(rows.find((r) => r.name === v.env)?.meaning).toBe(v.description);
   });
 
   it('.env.example shows each default and loads as it is', () => {
@@ -47,7 +53,8 @@ describe('identity-resolution configuration', () => {
 
   it('reads TENANTS, DEFAULT_HEAP_APP_ID and INCLUDE_FILTERED_EVENTS', () => {
     const config = loadIdentityResolutionConfig({
-      TENANTS: '[{"portalId":62515,"heapAppId":"1234567890","emailProperty":"identity"},{"portalId":8727216,"heapAppId":"42"}]',
+      TENANTS:
+        '[{"portalId":62515,"heapAppId":"1234567890","emailProperty":"identity"},{"portalId":8727216,"heapAppId":"42"}]',
       DEFAULT_HEAP_APP_ID: '11',
       INCLUDE_FILTERED_EVENTS: 'true',
     });
@@ -62,9 +69,14 @@ describe('identity-resolution configuration', () => {
   });
 
   it('refuses another emailProperty at boot, naming the issue that adds it', () => {
-    const load = () => loadIdentityResolutionConfig({ TENANTS: '[{"portalId":62515,"heapAppId":"1","emailProperty":"work_email"}]' });
+    const load = () =>
+      loadIdentityResolutionConfig({
+        TENANTS: '[{"portalId":62515,"heapAppId":"1","emailProperty":"work_email"}]',
+      });
     expect(load).toThrow(ConfigError);
-    expect(load).toThrow(/TENANTS\[0\] \(portal 62515\): emailProperty "work_email" is not supported yet.*issue #3/);
+    expect(load).toThrow(
+      /TENANTS\[0\] \(portal 62515\): emailProperty "work_email" is not supported yet.*issue #3/,
+    );
   });
 });
 
@@ -72,10 +84,18 @@ describe('parseTenants', () => {
   it.each([
     ['not JSON', '[{portalId:1}]', /not valid JSON/],
     ['not an array', '{"portalId":1}', /must be a JSON array/],
-    ['portalId as a string', '[{"portalId":"62515","heapAppId":"1"}]', /TENANTS\[0\]\.portalId: Expected number/],
+    [
+      'portalId as a string',
+      '[{"portalId":"62515","heapAppId":"1"}]',
+      /TENANTS\[0\]\.portalId: Expected number/,
+    ],
     ['empty heapAppId', '[{"portalId":1,"heapAppId":" "}]', /TENANTS\[0\]\.heapAppId/],
     ['a misspelt key', '[{"portalId":1,"heapAppId":"1","emailProp":"identity"}]', /Unrecognized key/],
-    ['a portal twice', '[{"portalId":1,"heapAppId":"1"},{"portalId":1,"heapAppId":"2"}]', /TENANTS\[1\] \(portal 1\): portal 1 is listed twice/],
+    [
+      'a portal twice',
+      '[{"portalId":1,"heapAppId":"1"},{"portalId":1,"heapAppId":"2"}]',
+      /TENANTS\[1\] \(portal 1\): portal 1 is listed twice/,
+    ],
   ])('reports %s', (_name, text, problem) => {
     const result = parseTenants(text);
     expect(result.ok).toBe(false);

@@ -23,7 +23,8 @@ export const IDENTITY_RESOLUTION_CONFIG = defineConfig({
   consumerGroup: {
     env: 'CONSUMER_GROUP',
     schema: env.string('identity-resolution.email-events'),
-    description: 'Kafka consumer group; change it only to replay through a separate group (or for isolated test runs).',
+    description:
+      'Kafka consumer group; change it only to replay through a separate group (or for isolated test runs).',
   },
   tenants: {
     env: 'TENANTS',
@@ -34,7 +35,8 @@ export const IDENTITY_RESOLUTION_CONFIG = defineConfig({
   defaultHeapAppId: {
     env: 'DEFAULT_HEAP_APP_ID',
     schema: z.string().trim().min(1).optional(),
-    description: 'Heap app_id for portals not in TENANTS; unset = their email events are dead-lettered (`no tenant for portal N`).',
+    description:
+      'Heap app_id for portals not in TENANTS; unset = their email events are dead-lettered (`no tenant for portal N`).',
   },
   includeFilteredEvents: {
     env: 'INCLUDE_FILTERED_EVENTS',
@@ -47,5 +49,6 @@ export const IDENTITY_RESOLUTION_CONFIG = defineConfig({
 export type IdentityResolutionConfig = ConfigOf<typeof IDENTITY_RESOLUTION_CONFIG>;
 
 /** Reads and validates the configuration. @throws ConfigError listing every invalid variable. */
-export const loadIdentityResolutionConfig = (source: NodeJS.ProcessEnv = process.env): IdentityResolutionConfig =>
-  loadConfig(IDENTITY_RESOLUTION_CONFIG, source);
+export const loadIdentityResolutionConfig = (
+  source: NodeJS.ProcessEnv = process.env,
+): IdentityResolutionConfig => loadConfig(IDENTITY_RESOLUTION_CONFIG, source);

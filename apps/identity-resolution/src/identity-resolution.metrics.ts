@@ -14,14 +14,22 @@ export class IdentityResolutionMetrics {
   private readonly deadLettered: Counter;
 
   constructor(registry: Registry) {
-    this.produced = counter(registry, 'identity_resolution_track_events_produced_total', 'Heap track events produced.');
+    this.produced = counter(
+      registry,
+      'identity_resolution_track_events_produced_total',
+      'Heap track events produced.',
+    );
     this.skippedByReason = counter(
       registry,
       'identity_resolution_email_events_skipped_total',
       'Email events not sent to Heap, by reason.',
       ['reason'],
     );
-    this.deadLettered = counter(registry, 'identity_resolution_email_events_dead_lettered_total', 'Email events without a tenant.');
+    this.deadLettered = counter(
+      registry,
+      'identity_resolution_email_events_dead_lettered_total',
+      'Email events without a tenant.',
+    );
   }
 
   /** Counts one handled batch. */
@@ -32,5 +40,11 @@ export class IdentityResolutionMetrics {
   }
 }
 
-const counter = <L extends string>(registry: Registry, name: string, help: string, labelNames: L[] = []): Counter<L> =>
-  (registry.getSingleMetric(name) as Counter<L> | undefined) ?? new Counter<L>({ name, help, labelNames, registers: [registry] });
+const counter = <L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: L[] = [],
+): Counter<L> =>
+  (registry.getSingleMetric(name) as Counter<L> | undefined) ??
+  new Counter<L>({ name, help, labelNames, registers: [registry] });

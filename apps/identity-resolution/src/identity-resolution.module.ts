@@ -1,17 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { register } from 'prom-client';
-import { HEAP_TRACK_EVENTS, HUBSPOT_EMAIL_EVENTS, type TopicContract } from '@hubheap/schemas';
+import { HEAP_TRACK_EVENTS, HUBSPOT_EMAIL_EVENTS } from '@hubheap/schemas';
 import { KafkaModule } from '@hubheap/service';
-import { EMAIL_EVENTS_CONSUMER_OPTIONS, EmailEventsConsumer, type EmailEventsConsumerOptions } from './email-events.consumer';
+import {
+  EMAIL_EVENTS_CONSUMER_OPTIONS,
+  EmailEventsConsumer,
+  type EmailEventsConsumerOptions,
+} from './email-events.consumer';
 import { type IdentityResolutionConfig, loadIdentityResolutionConfig } from './identity-resolution.config';
 import { IdentityResolutionMetrics } from './identity-resolution.metrics';
 import { tenantDirectory } from './tenants.config';
 
 /** Injection token of the validated {@link IdentityResolutionConfig}. */
 export const IDENTITY_RESOLUTION_CONFIG_TOKEN = Symbol('IDENTITY_RESOLUTION_CONFIG');
-
-// Cast: KafkaModule takes TopicContract<unknown>, which a typed contract is not (keyOf is contravariant).
-const TOPICS = [HUBSPOT_EMAIL_EVENTS, HEAP_TRACK_EVENTS] as ReadonlyArray<TopicContract<unknown>>;
 
 /**
  * identity-resolution's wiring: KafkaPlatform (provisions `hubspot.email-events.v1`,
@@ -24,7 +25,12 @@ export class IdentityResolutionModule {
   static forRoot(overrides: Partial<IdentityResolutionConfig> = {}): DynamicModule {
     return {
       module: IdentityResolutionModule,
-      imports: [KafkaModule.forRoot({ clientId: 'identity-resolution', topics: TOPICS })],
+      imports: [
+        KafkaModule.forRoot({
+          clientId: 'identity-resolution',
+          topics: [HUBSPOT_EMAIL_EVENTS, HEAP_TRACK_EVENTS],
+        }),
+      ],
       providers: [
         {
           provide: IDENTITY_RESOLUTION_CONFIG_TOKEN,

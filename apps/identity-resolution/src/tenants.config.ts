@@ -43,21 +43,28 @@ const UNSUPPORTED_EMAIL_PROPERTY =
  * (`emailProperty` defaults to `identity`). Pure.
  * @returns the tenants, or every problem found, each naming the element (`TENANTS[1] (portal 62515): …`).
  */
-export const parseTenants = (text: string): { ok: true; tenants: Tenant[] } | { ok: false; problems: string[] } => {
+export const parseTenants = (
+  text: string,
+): { ok: true; tenants: Tenant[] } | { ok: false; problems: string[] } => {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     return { ok: false, problems: [`not valid JSON (${(error as Error).message})`] };
   }
-  if (!Array.isArray(json)) return { ok: false, problems: ['must be a JSON array of {portalId, heapAppId, emailProperty}'] };
+  if (!Array.isArray(json))
+    return { ok: false, problems: ['must be a JSON array of {portalId, heapAppId, emailProperty}'] };
   const problems: string[] = [];
   const tenants: Tenant[] = [];
   json.forEach((item: unknown, i) => {
     const parsed = tenantSchema.safeParse(item);
     const where = `TENANTS[${i}]${parsed.success ? ` (portal ${parsed.data.portalId})` : ''}`;
     if (!parsed.success) {
-      problems.push(...parsed.error.issues.map((issue) => `${where}.${issue.path.join('.') || '(element)'}: ${issue.message}`));
+      problems.push(
+        ...parsed.error.issues.map(
+          (issue) => `${where}.${issue.path.join('.') || '(element)'}: ${issue.message}`,
+        ),
+      );
     } else if (parsed.data.emailProperty !== 'identity') {
       problems.push(`${where}: emailProperty "${parsed.data.emailProperty}" ${UNSUPPORTED_EMAIL_PROPERTY}`);
     } else if (tenants.some((t) => t.portalId === parsed.data.portalId)) {
@@ -98,5 +105,7 @@ export const tenantDirectory = (settings: {
 export const resolveTenant = (directory: TenantDirectory, portalId: number): Tenant | undefined => {
   const listed = directory.byPortal.get(portalId);
   if (listed) return listed;
-  return directory.defaultHeapAppId ? { portalId, heapAppId: directory.defaultHeapAppId, emailProperty: 'identity' } : undefined;
+  return directory.defaultHeapAppId
+    ? { portalId, heapAppId: directory.defaultHeapAppId, emailProperty: 'identity' }
+    : undefined;
 };

@@ -20,7 +20,10 @@ export interface DeadLetterOrigin {
   consumerGroup: string;
   /** Human-readable cause, e.g. `decode failed: Message encoded with magic byte 7, expected 0`. */
   reason: string;
-  /** `decode`, `permanent` (a handler's decision or a permanent error), ... */
+  /**
+   * `decode` (the value did not decode), `permanent` (the handler threw a non-retriable error for
+   * this record after isolation) or `rejected` (the handler returned the record as a dead letter).
+   */
   errorClass: string;
   attempts: number;
   /** When it was dead-lettered, ms since the Unix epoch. */

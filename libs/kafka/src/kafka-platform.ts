@@ -51,6 +51,9 @@ export class KafkaPlatform {
       this.rawProducer = this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
+        // The idempotent producer keeps retrying (kafkajs warns that limiting retries breaks its
+        // guarantees); callers that must answer in time (webhook intake) bound the wait themselves.
+        retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
         createPartitioner: Partitioners.DefaultPartitioner,
       });
       await this.rawProducer.connect();
