@@ -46,7 +46,13 @@ export const loadConfig = <T extends ConfigSpec>(spec: T, env: NodeJS.ProcessEnv
 export const configTable = (spec: ConfigSpec): string => {
   const rows = Object.values(spec).map((v) => {
     const parsed = v.schema.safeParse(undefined);
-    const dflt = v.sensitive ? '(secret)' : parsed.success ? `\`${String(parsed.data)}\`` : '(required)';
+    const dflt = v.sensitive
+      ? '(secret)'
+      : !parsed.success
+        ? '(required)'
+        : parsed.data === undefined
+          ? '(unset)'
+          : `\`${typeof parsed.data === 'string' ? parsed.data : JSON.stringify(parsed.data)}\``;
     return `| \`${v.env}\` | ${dflt} | ${v.description} |`;
   });
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n');
