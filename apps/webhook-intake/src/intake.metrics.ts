@@ -22,11 +22,35 @@ export class IntakeMetrics {
   private readonly pollErrors: Counter<'portal_id' | 'kind'>;
 
   constructor(registry: Registry = register) {
-    this.webhookRequests = counter(registry, 'webhook_intake_webhook_requests_total', 'HubSpot webhook requests by HTTP status.', ['status']);
-    this.webhookEvents = counter(registry, 'webhook_intake_webhook_events_produced_total', 'Webhook events acked by Kafka.');
-    this.polls = counter(registry, 'webhook_intake_email_polls_total', 'Email Events polls by portal and outcome.', ['portal_id', 'status']);
-    this.emailEvents = counter(registry, 'webhook_intake_email_events_produced_total', 'Email events acked by Kafka.', ['portal_id']);
-    this.pollErrors = counter(registry, 'webhook_intake_email_poll_errors_total', 'Email Events poll errors by kind.', ['portal_id', 'kind']);
+    this.webhookRequests = counter(
+      registry,
+      'webhook_intake_webhook_requests_total',
+      'HubSpot webhook requests by HTTP status.',
+      ['status'],
+    );
+    this.webhookEvents = counter(
+      registry,
+      'webhook_intake_webhook_events_produced_total',
+      'Webhook events acked by Kafka.',
+    );
+    this.polls = counter(
+      registry,
+      'webhook_intake_email_polls_total',
+      'Email Events polls by portal and outcome.',
+      ['portal_id', 'status'],
+    );
+    this.emailEvents = counter(
+      registry,
+      'webhook_intake_email_events_produced_total',
+      'Email events acked by Kafka.',
+      ['portal_id'],
+    );
+    this.pollErrors = counter(
+      registry,
+      'webhook_intake_email_poll_errors_total',
+      'Email Events poll errors by kind.',
+      ['portal_id', 'kind'],
+    );
   }
 
   webhookAnswered(status: number, producedEvents = 0): void {
@@ -47,5 +71,11 @@ export class IntakeMetrics {
   }
 }
 
-const counter = <L extends string>(registry: Registry, name: string, help: string, labelNames: L[] = []): Counter<L> =>
-  (registry.getSingleMetric(name) as Counter<L> | undefined) ?? new Counter<L>({ name, help, labelNames, registers: [registry] });
+const counter = <L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: L[] = [],
+): Counter<L> =>
+  (registry.getSingleMetric(name) as Counter<L> | undefined) ??
+  new Counter<L>({ name, help, labelNames, registers: [registry] });

@@ -7,7 +7,9 @@ const appDir = join(__dirname, '..');
 
 /** `NAME=value` lines of .env.example; `# NAME=value` lines are documented variables without a default. */
 const readEnvExample = () => {
-  const lines = readFileSync(join(appDir, '.env.example'), 'utf8').split('\n').map((l) => l.trim());
+  const lines = readFileSync(join(appDir, '.env.example'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim());
   const assignment = /^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$/;
   const active: Record<string, string> = {};
   const commented: string[] = [];
@@ -71,16 +73,22 @@ describe('webhook-intake configuration', () => {
     });
     expect(config.hubspotPortals).toEqual([{ portalId: 62515, accessToken: 'pat-na1-x' }]);
     expect(config.pollInitialStart).toBe(Date.UTC(2024, 0, 1));
-    expect(loadIntakeConfig({ POLL_INITIAL_START: '1700000000000' }).pollInitialStart).toBe(1_700_000_000_000);
+    expect(loadIntakeConfig({ POLL_INITIAL_START: '1700000000000' }).pollInitialStart).toBe(
+      1_700_000_000_000,
+    );
   });
 
   it.each([
     [{ HUBSPOT_PORTALS: 'not json' }, 'HUBSPOT_PORTALS'],
     [{ HUBSPOT_PORTALS: '[{"portalId":"62515","accessToken":"t"}]' }, 'HUBSPOT_PORTALS'],
-    [{ HUBSPOT_PORTALS: '[{"portalId":1,"accessToken":"a"},{"portalId":1,"accessToken":"b"}]' }, 'HUBSPOT_PORTALS'],
+    [
+      { HUBSPOT_PORTALS: '[{"portalId":1,"accessToken":"a"},{"portalId":1,"accessToken":"b"}]' },
+      'HUBSPOT_PORTALS',
+    ],
     [{ POLL_INITIAL_START: 'yesterday' }, 'POLL_INITIAL_START'],
     [{ POLL_PAGE_LIMIT: '1001' }, 'POLL_PAGE_LIMIT'],
     [{ POLL_INTERVAL_MS: '0' }, 'POLL_INTERVAL_MS'],
+    [{ POLL_INTERVAL_MS: '86400001' }, 'POLL_INTERVAL_MS'],
     [{ WEBHOOK_PUBLIC_URL: 'hooks.example.com/x' }, 'WEBHOOK_PUBLIC_URL'],
     [{ WEBHOOK_MAX_BODY_BYTES: '-1' }, 'WEBHOOK_MAX_BODY_BYTES'],
   ])('rejects %j naming the variable', (source, name) => {

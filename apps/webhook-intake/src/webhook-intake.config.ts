@@ -24,7 +24,10 @@ const portalList = z
       .array(z.object({ portalId: z.number().int().positive(), accessToken: z.string().min(1) }).strict())
       .safeParse(value);
     if (!parsed.success) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be [{"portalId": <int>, "accessToken": "<token>"}, ...]' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: 'must be [{"portalId": <int>, "accessToken": "<token>"}, ...]',
+      });
       return z.NEVER;
     }
     const ids = parsed.data.map((p) => p.portalId);
@@ -43,13 +46,17 @@ const instant = z
     if (text === undefined) return undefined;
     const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
     if (!Number.isSafeInteger(ms)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be an ISO-8601 date-time or ms since the epoch' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: 'must be an ISO-8601 date-time or ms since the epoch',
+      });
       return z.NEVER;
     }
     return ms;
   });
 
-const positiveInt = (dflt: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().positive().max(max).default(dflt);
+const positiveInt = (dflt: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().positive().max(max).default(dflt);
 
 /**
  * Every variable webhook-intake reads besides COMMON_CONFIG (Kafka, registry, Postgres, log format).
@@ -57,12 +64,21 @@ const positiveInt = (dflt: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.nu
  * (checked by webhook-intake.config.spec.ts).
  */
 export const WEBHOOK_INTAKE_CONFIG = defineConfig({
-  port: { env: 'PORT', schema: env.int(3001), description: 'HTTP port (webhooks, poller trigger, health, metrics).' },
-  host: { env: 'HOST', schema: env.string('127.0.0.1'), description: 'Interface to bind; `0.0.0.0` in containers.' },
+  port: {
+    env: 'PORT',
+    schema: env.int(3001),
+    description: 'HTTP port (webhooks, poller trigger, health, metrics).',
+  },
+  host: {
+    env: 'HOST',
+    schema: env.string('127.0.0.1'),
+    description: 'Interface to bind; `0.0.0.0` in containers.',
+  },
   hubspotClientSecret: {
     env: 'HUBSPOT_CLIENT_SECRET',
     schema: env.optionalString(),
-    description: 'HubSpot app client secret for webhook signatures (§1.7). Unset → `POST /webhooks/hubspot` answers 503.',
+    description:
+      'HubSpot app client secret for webhook signatures (§1.7). Unset → `POST /webhooks/hubspot` answers 503.',
     sensitive: true,
   },
   webhookPublicUrl: {
@@ -84,7 +100,8 @@ export const WEBHOOK_INTAKE_CONFIG = defineConfig({
   webhookProduceTimeoutMs: {
     env: 'WEBHOOK_PRODUCE_TIMEOUT_MS',
     schema: positiveInt(4_000),
-    description: 'How long a webhook waits for the Kafka ack before answering 503 (HubSpot gives up after 5 s).',
+    description:
+      'How long a webhook waits for the Kafka ack before answering 503 (HubSpot gives up after 5 s).',
   },
   hubspotBaseUrl: {
     env: 'HUBSPOT_BASE_URL',
@@ -94,18 +111,21 @@ export const WEBHOOK_INTAKE_CONFIG = defineConfig({
   hubspotPortals: {
     env: 'HUBSPOT_PORTALS',
     schema: portalList,
-    description: 'JSON `[{"portalId":62515,"accessToken":"…"}]` of portals to poll email events for; empty → poller off.',
+    description:
+      'JSON `[{"portalId":62515,"accessToken":"…"}]` of portals to poll email events for; empty → poller off.',
     sensitive: true,
   },
   pollIntervalMs: {
     env: 'POLL_INTERVAL_MS',
-    schema: positiveInt(60_000),
-    description: 'Pause between two polls of one portal (also the delay before the first one).',
+    // ≤ 24 h keeps the longest backoff (16 intervals) inside Node's 2^31 ms timer range
+    schema: positiveInt(60_000, 86_400_000),
+    description: 'Pause between two polls of one portal (also the delay before the first one), at most 24 h.',
   },
   pollLookbackMs: {
     env: 'POLL_LOOKBACK_MS',
     schema: positiveInt(HOUR_MS),
-    description: 'Each poll re-reads this far behind the newest event already produced, for late-indexed events.',
+    description:
+      'Each poll re-reads this far behind the newest event already produced, for late-indexed events.',
   },
   pollInitialStart: {
     env: 'POLL_INITIAL_START',

@@ -1,4 +1,11 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import { KafkaPlatform } from '@hubheap/kafka';
 import { HUBSPOT_EMAIL_EVENTS, HUBSPOT_WEBHOOK_EVENTS, type TopicContract } from '@hubheap/schemas';
 import { COMMON_CONFIG, KafkaModule, loadConfig } from '@hubheap/service';
@@ -29,7 +36,9 @@ export interface WebhookIntakeModuleOptions {
 const DAY_MS = 86_400_000;
 
 /** The two topics webhook-intake writes (KafkaModule's `TopicContract<unknown>` needs the widening cast). */
-export const INTAKE_TOPICS = [HUBSPOT_WEBHOOK_EVENTS, HUBSPOT_EMAIL_EVENTS] as ReadonlyArray<TopicContract<unknown>>;
+export const INTAKE_TOPICS = [HUBSPOT_WEBHOOK_EVENTS, HUBSPOT_EMAIL_EVENTS] as ReadonlyArray<
+  TopicContract<unknown>
+>;
 
 /** Closes the poller's DataSource last, after the scheduler stopped using it. */
 @Injectable()
@@ -44,7 +53,10 @@ const infrastructure = (options: WebhookIntakeModuleOptions): Provider[] => [
   { provide: INTAKE_CONFIG, useFactory: () => ({ ...loadIntakeConfig(), ...options.config }) },
   { provide: DataSource, useFactory: () => openIntakeDatabase(loadConfig(COMMON_CONFIG).databaseUrl) },
   DatabaseLifecycle,
-  { provide: PortalLockRepository, useFactory: () => new PortalLockRepository(loadConfig(COMMON_CONFIG).databaseUrl) },
+  {
+    provide: PortalLockRepository,
+    useFactory: () => new PortalLockRepository(loadConfig(COMMON_CONFIG).databaseUrl),
+  },
   { provide: IntakeMetrics, useFactory: () => new IntakeMetrics() },
   ...(options.kafka ? [{ provide: KafkaPlatform, useValue: options.kafka }] : []),
 ];
@@ -64,7 +76,11 @@ const poller = (options: WebhookIntakeModuleOptions): Provider[] => [
     provide: PortalEmailEventsClient,
     inject: [INTAKE_CONFIG],
     useFactory: (config: WebhookIntakeConfig) =>
-      new PortalEmailEventsClient({ basePath: config.hubspotBaseUrl, pageLimit: config.pollPageLimit, retry: options.pageRetry }),
+      new PortalEmailEventsClient({
+        basePath: config.hubspotBaseUrl,
+        pageLimit: config.pollPageLimit,
+        retry: options.pageRetry,
+      }),
   },
   EmailPollStateRepository,
   EmailPollService,
@@ -85,7 +101,12 @@ export class WebhookIntakeModule {
         ? []
         : [KafkaModule.forRoot({ clientId: 'webhook-intake', topics: INTAKE_TOPICS })],
       controllers: [HubSpotWebhookController, PollerController],
-      providers: [...infrastructure(options), ...poller(options), WebhookBodyParserInstaller, WebhookIntakeService],
+      providers: [
+        ...infrastructure(options),
+        ...poller(options),
+        WebhookBodyParserInstaller,
+        WebhookIntakeService,
+      ],
       exports: [INTAKE_CONFIG, EmailPollScheduler, EmailPollStateRepository, EmailPollService, DataSource],
     };
   }

@@ -17,6 +17,7 @@ describe('Email Events poller (real Kafka, registry, Postgres; HubSpot fake)', (
   let hubspot: HubSpotFake;
   let baseUrl: string;
   const apps: IntakeApp[] = [];
+  const portals: number[] = [];
 
   beforeAll(async () => {
     platform = testPlatform('webhook-intake-poller-it');
@@ -25,6 +26,10 @@ describe('Email Events poller (real Kafka, registry, Postgres; HubSpot fake)', (
   });
 
   afterAll(async () => {
+    const db = apps.find((a) => a.app.get(DataSource).isInitialized)?.app.get(DataSource);
+    for (const table of ['seen_email_event', 'email_poll_cursor']) {
+      await db?.query(`DELETE FROM webhook_intake.${table} WHERE portal_id = ANY($1)`, [portals]);
+    }
     await Promise.all(apps.map((a) => a.close()));
     await hubspot?.stop();
     await platform?.close();
@@ -33,12 +38,16 @@ describe('Email Events poller (real Kafka, registry, Postgres; HubSpot fake)', (
   /** A portal with its own token, seeded with the 52 fixtures, and an app polling it (no background ticks). */
   const setUp = async (options: WebhookIntakeModuleOptions = {}) => {
     const portalId = randomPortalId();
+    portals.push(portalId);
     const token = `token-${portalId}`;
     hubspot.addAccessToken(token, portalId);
     hubspot.seedEmailEvents(portalId, fixtures);
     const boot = async (extra: WebhookIntakeModuleOptions = {}) => {
       const app = await startIntakeApp({
-        pageRetry: { numberOfApiCallRetries: 2, retryDelaysMs: { serverError: 10, tenSecondlyRolling: 10, secondly: 10 } },
+        pageRetry: {
+          numberOfApiCallRetries: 2,
+          retryDelaysMs: { serverError: 10, tenSecondlyRolling: 10, secondly: 10 },
+        },
         ...options,
         ...extra,
         config: {
@@ -60,18 +69,27 @@ describe('Email Events poller (real Kafka, registry, Postgres; HubSpot fake)', (
     return { portalId, token, boot, since, ends, requestsOf };
   };
 
-  const resultOf = (body: Awaited<ReturnType<IntakeApp['runOnce']>>, portalId: number) => body.portals.find((p) => p.portalId === portalId)!;
+  const resultOf = (body: Awaited<ReturnType<IntakeApp['runOnce']>>, portalId: number) =>
+    body.portals.find((p) => p.portalId === portalId)!;
 
   it('(d) 52 fixtures → exactly 52; again → 0; 3 more (one sharing the newest ms, one late) → exactly 3', async () => {
     const t = await setUp();
     const app = await t.boot();
     let before = await t.ends();
-    expect(resultOf(await app.runOnce(), t.portalId)).toMatchObject({ status: 'polled', produced: 52, watermark: maxCreated });
+    expect(resultOf(await app.runOnce(), t.portalId)).toMatchObject({
+      status: 'polled',
+      produced: 52,
+      watermark: maxCreated,
+    });
     const first = await t.since(before);
     expect(first.map(keyOf).sort()).toEqual(fixtureKeys);
 
     before = await t.ends();
-    expect(resultOf(await app.runOnce(), t.portalId)).toMatchObject({ status: 'polled', produced: 0, fetched: expect.any(Number) });
+    expect(resultOf(await app.runOnce(), t.portalId)).toMatchObject({
+      status: 'polled',
+      produced: 0,
+      fetched: expect.any(Number),
+    });
     expect(await t.since(before)).toEqual([]);
 
     const newest = fixtures.find((e) => e['created'] === maxCreated)!;
@@ -82,8 +100,16 @@ describe('Email Events poller (real Kafka, registry, Postgres; HubSpot fake)', (
     ];
     hubspot.seedEmailEvents(t.portalId, more);
     before = await t.ends();
-    expect(resultOf(await app.runOnce(), t.portalId)).toMatchObject({ status: 'polled', produced: 3, watermark: maxCreated + 1 });
-    expect((await t.since(before)).map((e) => e.id).sort()).toEqual(['late-within-lookback', 'newer', 'same-ms-as-newest']);
+    expect(resultOf(await app.runOnce(), t.portalId)).toMatchObject({
+      status: 'polled',
+      produced: 3,
+      watermark: maxCreated + 1,
+    });
+    expect((await t.since(before)).map((e) => e.id).sort()).toEqual([
+      'late-within-lookback',
+      'newer',
+      'same-ms-as-newest',
+    ]);
     // filtered (bot) events are kept for the downstream mapper: excludeFilteredEvents=false
     expect(t.requestsOf().every((r) => r.query['excludeFilteredEvents'] === 'false')).toBe(true);
   });
@@ -92,22 +118,32 @@ describe('Email Events poller (real Kafka, registry, Postgres; HubSpot fake)', (
     const t = await setUp();
     const crashed = await t.boot();
     const repo = crashed.app.get(EmailPollStateRepository);
-    jest.spyOn(repo, 'commitWindow').mockRejectedValueOnce(new Error('simulated crash between produce and commit'));
+    jest
+      .spyOn(repo, 'commitWindow')
+      .mockRejectedValueOnce(new Error('simulated crash between produce and commit'));
     const before = await t.ends();
     expect(resultOf(await crashed.runOnce(), t.portalId)).toMatchObject({ status: 'error' });
     expect((await t.since(before)).map(keyOf).sort()).toEqual(fixtureKeys);
     await crashed.close(); // the "crashed" replica goes away, releasing its lock
 
     const restarted = await t.boot();
-    expect(resultOf(await restarted.runOnce(), t.portalId)).toMatchObject({ status: 'polled', produced: 52, watermark: maxCreated });
+    expect(resultOf(await restarted.runOnce(), t.portalId)).toMatchObject({
+      status: 'polled',
+      produced: 52,
+      watermark: maxCreated,
+    });
     const all = await t.since(before);
     expect(all).toHaveLength(104); // at-least-once: exactly the uncommitted window again
     expect([...new Set(all.map(keyOf))].sort()).toEqual(fixtureKeys);
     expect(resultOf(await restarted.runOnce(), t.portalId)).toMatchObject({ status: 'polled', produced: 0 });
 
+    // seen rows are kept only where a later window can reach: created >= watermark − lookback (1 h)
     const db = restarted.app.get(DataSource);
-    const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM webhook_intake.seen_email_event WHERE portal_id = $1`, [t.portalId]);
-    expect(count).toBe(52);
+    const [{ count }] = await db.query(
+      `SELECT count(*)::int AS count FROM webhook_intake.seen_email_event WHERE portal_id = $1`,
+      [t.portalId],
+    );
+    expect(count).toBe(fixtures.filter((e) => (e['created'] as number) >= maxCreated - 3_600_000).length);
   });
 
   it('(d) two replicas polling one portal: only the advisory-lock holder polls; the other takes over when it stops', async () => {
@@ -135,7 +171,9 @@ describe('Email Events poller (real Kafka, registry, Postgres; HubSpot fake)', (
     const failed = resultOf(await app.runOnce(), t.portalId);
     expect(failed).toMatchObject({ status: 'retriable-error' });
     expect(String(failed['error'])).toMatch(/429/);
-    expect(await app.app.get(EmailPollStateRepository).loadCursor(t.portalId, 0)).toMatchObject({ watermark: null });
+    expect(await app.app.get(EmailPollStateRepository).loadCursor(t.portalId, 0)).toMatchObject({
+      watermark: null,
+    });
     expect(await t.since(before)).toEqual([]);
     expect(resultOf(await app.runOnce(), t.portalId)).toMatchObject({ status: 'polled', produced: 52 });
   });
@@ -150,15 +188,25 @@ describe('Email Events poller (real Kafka, registry, Postgres; HubSpot fake)', (
     const records = await t.since(before);
     expect(records.map(keyOf).sort()).toEqual(fixtureKeys);
     const byKey = new Map<string, number[]>();
-    for (const r of records) byKey.set(HUBSPOT_EMAIL_EVENTS.keyOf(r), [...(byKey.get(HUBSPOT_EMAIL_EVENTS.keyOf(r)) ?? []), r.created]);
+    for (const r of records)
+      byKey.set(HUBSPOT_EMAIL_EVENTS.keyOf(r), [
+        ...(byKey.get(HUBSPOT_EMAIL_EVENTS.keyOf(r)) ?? []),
+        r.created,
+      ]);
     for (const createds of byKey.values()) expect(createds).toEqual([...createds].sort((x, y) => x - y));
   });
 
   it('(d) 401 from HubSpot: the portal is reported and logged by id, nothing produced', async () => {
     const t = await setUp();
-    const app = await t.boot({ config: { hubspotPortals: [{ portalId: t.portalId, accessToken: 'revoked-token' }] } });
+    const app = await t.boot({
+      config: { hubspotPortals: [{ portalId: t.portalId, accessToken: 'revoked-token' }] },
+    });
     expect(resultOf(await app.runOnce(), t.portalId)).toMatchObject({ status: 'auth-error' });
-    expect(app.logger.lines.some((l) => l.startsWith('error') && l.includes(`portal ${t.portalId}`) && !l.includes('revoked-token'))).toBe(true);
+    expect(
+      app.logger.lines.some(
+        (l) => l.startsWith('error') && l.includes(`portal ${t.portalId}`) && !l.includes('revoked-token'),
+      ),
+    ).toBe(true);
   });
 
   it('exposes Prometheus counters', async () => {
@@ -167,6 +215,8 @@ describe('Email Events poller (real Kafka, registry, Postgres; HubSpot fake)', (
     await app.runOnce();
     const metrics = await (await fetch(`${app.baseUrl}/metrics`)).text();
     expect(metrics).toContain(`webhook_intake_email_events_produced_total{portal_id="${t.portalId}"} 52`);
-    expect(metrics).toContain(`webhook_intake_email_polls_total{portal_id="${t.portalId}",status="polled"} 1`);
+    expect(metrics).toContain(
+      `webhook_intake_email_polls_total{portal_id="${t.portalId}",status="polled"} 1`,
+    );
   });
 });

@@ -3,12 +3,16 @@ import type { DataSource } from 'typeorm';
 import { openIntakeDatabase } from '../src/database/intake-database';
 
 const tablesOf = async (db: DataSource, schema: string): Promise<string[]> =>
-  (await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema])).map(
-    (r: { table_name: string }) => r.table_name,
-  );
+  (
+    await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [
+      schema,
+    ])
+  ).map((r: { table_name: string }) => r.table_name);
 
 describe('webhook-intake migrations (real Postgres, throw-away schema)', () => {
-  const schema = uniqueName('wi_migration_test').replace(/[^a-z0-9_]/gi, '_').toLowerCase();
+  const schema = uniqueName('wi_migration_test')
+    .replace(/[^a-z0-9_]/gi, '_')
+    .toLowerCase();
   let db: DataSource;
 
   afterAll(async () => {

@@ -27,15 +27,25 @@ export const readRange = async <V>(
   if (sameOffsets(from, to)) return [];
   const groupId = uniqueName('webhook-intake-test-probe');
   const admin = await platform.admin();
-  await admin.setOffsets({ groupId, topic: contract.name, partitions: Object.entries(from).map(([p, offset]) => ({ partition: Number(p), offset })) });
+  await admin.setOffsets({
+    groupId,
+    topic: contract.name,
+    partitions: Object.entries(from).map(([p, offset]) => ({ partition: Number(p), offset })),
+  });
   const records: ConsumedRecord<V>[] = [];
-  const consumer = await platform.consumer<V>({ groupId, topics: [contract], handler: async (batch) => void records.push(...batch) });
+  const consumer = await platform.consumer<V>({
+    groupId,
+    topics: [contract],
+    handler: async (batch) => void records.push(...batch),
+  });
   await consumer.start();
   try {
     await eventually(
       async () => {
         const [entry] = await admin.fetchOffsets({ groupId, topics: [contract.name] });
-        const committed = Object.fromEntries((entry?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+        const committed = Object.fromEntries(
+          (entry?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]),
+        );
         return Object.entries(to).every(([p, end]) => (committed[Number(p)] ?? -1n) >= BigInt(end));
       },
       { timeoutMs: 30_000, message: `reading ${contract.name} up to ${JSON.stringify(to)}` },

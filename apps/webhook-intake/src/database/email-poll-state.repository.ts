@@ -76,10 +76,22 @@ export class EmailPollStateRepository {
     });
   }
 
-  private async insertSeen(manager: EntityManager, portalId: number, produced: WindowCommit['produced']): Promise<void> {
+  private async insertSeen(
+    manager: EntityManager,
+    portalId: number,
+    produced: WindowCommit['produced'],
+  ): Promise<void> {
     for (let i = 0; i < produced.length; i += INSERT_CHUNK) {
-      const values = produced.slice(i, i + INSERT_CHUNK).map((e) => ({ portalId, eventId: e.id, created: e.created }));
-      await manager.createQueryBuilder().insert().into(SeenEmailEventEntity).values(values).orIgnore().execute();
+      const values = produced
+        .slice(i, i + INSERT_CHUNK)
+        .map((e) => ({ portalId, eventId: e.id, created: e.created }));
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(SeenEmailEventEntity)
+        .values(values)
+        .orIgnore()
+        .execute();
     }
   }
 }

@@ -57,7 +57,11 @@ export class PortalLockRepository {
   }
 
   private async connect(): Promise<Client> {
-    const client = new Client({ connectionString: this.databaseUrl, keepAlive: true, application_name: 'webhook-intake poller locks' });
+    const client = new Client({
+      connectionString: this.databaseUrl,
+      keepAlive: true,
+      application_name: 'webhook-intake poller locks',
+    });
     const lost = (reason: string) => {
       if (this.live !== client) return;
       if (this.held.size > 0) this.logger.warn(`lock connection lost (${reason}); poller locks released`);

@@ -43,7 +43,9 @@ const SHUTDOWN_WAIT_MS = 5_000;
  * the loop for that portal. `runOnce` polls every portal now, waiting for a poll in flight first.
  */
 @Injectable()
-export class EmailPollScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class EmailPollScheduler
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger(EmailPollScheduler.name);
   private readonly states: PortalState[];
   private stopping = false;
@@ -54,7 +56,12 @@ export class EmailPollScheduler implements OnApplicationBootstrap, BeforeApplica
     private readonly locks: PortalLockRepository,
     private readonly metrics: IntakeMetrics,
   ) {
-    this.states = config.hubspotPortals.map((portal) => ({ portal, running: Promise.resolve(), failures: 0, authFailed: false }));
+    this.states = config.hubspotPortals.map((portal) => ({
+      portal,
+      running: Promise.resolve(),
+      failures: 0,
+      authFailed: false,
+    }));
   }
 
   onApplicationBootstrap(): void {
@@ -62,7 +69,9 @@ export class EmailPollScheduler implements OnApplicationBootstrap, BeforeApplica
       this.logger.log('HUBSPOT_PORTALS is empty: the email events poller is off');
       return;
     }
-    this.logger.log(`polling email events of ${this.states.length} portal(s) every ${this.config.pollIntervalMs} ms`);
+    this.logger.log(
+      `polling email events of ${this.states.length} portal(s) every ${this.config.pollIntervalMs} ms`,
+    );
     for (const state of this.states) this.schedule(state, this.config.pollIntervalMs);
   }
 
@@ -137,14 +146,18 @@ export class EmailPollScheduler implements OnApplicationBootstrap, BeforeApplica
     if (error instanceof HubSpotAuthError) {
       state.authFailed = true;
       this.metrics.pollError(portalId, 'auth');
-      this.logger.error(`portal ${portalId}: HubSpot refused the access token (HTTP ${error.status}); polling of this portal stops until a manual run succeeds — ${text}`);
+      this.logger.error(
+        `portal ${portalId}: HubSpot refused the access token (HTTP ${error.status}); polling of this portal stops until a manual run succeeds — ${text}`,
+      );
       return { portalId, status: 'auth-error', error: text };
     }
     state.failures += 1;
     const retriable = isRetriable(error);
     this.metrics.pollError(portalId, retriable ? 'retriable' : 'other');
     const wait = this.backoffMs(state);
-    this.logger.warn(`portal ${portalId}: poll failed (${text}); cursor not advanced, next try in ${wait} ms`);
+    this.logger.warn(
+      `portal ${portalId}: poll failed (${text}); cursor not advanced, next try in ${wait} ms`,
+    );
     return { portalId, status: retriable ? 'retriable-error' : 'error', error: text };
   }
 }

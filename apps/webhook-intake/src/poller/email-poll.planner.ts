@@ -57,7 +57,11 @@ export const eventKey = (id: string, created: number): string => `${created}/${i
  * watermark's own millisecond, so an event sharing it with an already-produced one is not lost.
  * `null` when the window would be empty (the floor is still in the future).
  */
-export const planFirstWindow = (cursor: PollCursor, nowMs: number, settings: PollSettings): PollWindow | null => {
+export const planFirstWindow = (
+  cursor: PollCursor,
+  nowMs: number,
+  settings: PollSettings,
+): PollWindow | null => {
   const from = cursor.watermark === null ? cursor.startFloor : cursor.watermark - settings.lookbackMs;
   const startTimestamp = Math.max(cursor.startFloor, from);
   const endTimestamp = nowMs - settings.safetyLagMs;
@@ -111,7 +115,8 @@ export const selectNewEvents = (
 
 const keyOf = (raw: RawEmailEvent): KeyedEmailEvent | null => {
   const { id, created } = raw;
-  if (typeof id !== 'string' || id === '' || typeof created !== 'number' || !Number.isSafeInteger(created)) return null;
+  if (typeof id !== 'string' || id === '' || typeof created !== 'number' || !Number.isSafeInteger(created))
+    return null;
   return { id, created, raw };
 };
 

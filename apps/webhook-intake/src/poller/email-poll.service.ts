@@ -86,7 +86,10 @@ export class EmailPollService {
   }
 
   /** Fetches `window`, halving it while it holds more than `maxWindowEvents` events. */
-  private async fetchFitting(portal: PortalCredentials, window: PollWindow): Promise<{ window: PollWindow; events: RawEmailEvent[] }> {
+  private async fetchFitting(
+    portal: PortalCredentials,
+    window: PollWindow,
+  ): Promise<{ window: PollWindow; events: RawEmailEvent[] }> {
     let current = window;
     for (;;) {
       const fetched = await this.events.fetch(portal, current, this.settings.maxWindowEvents);

@@ -28,9 +28,7 @@ class WindowOverflow extends Error {}
 export class PortalEmailEventsClient {
   private readonly clients = new Map<string, EmailEventsClient>();
 
-  constructor(
-    private readonly options: { basePath: string; pageLimit: number; retry?: PageRetryOptions },
-  ) {}
+  constructor(private readonly options: { basePath: string; pageLimit: number; retry?: PageRetryOptions }) {}
 
   /**
    * Every event with `created` in `window` (inclusive, ms epoch), or — once more than `maxEvents`
@@ -63,7 +61,11 @@ export class PortalEmailEventsClient {
     let client = this.clients.get(portal.accessToken);
     if (!client) {
       const retry = this.options.retry ?? DEFAULT_PAGE_RETRY;
-      client = new EmailEventsClient({ accessToken: portal.accessToken, basePath: this.options.basePath, ...retry });
+      client = new EmailEventsClient({
+        accessToken: portal.accessToken,
+        basePath: this.options.basePath,
+        ...retry,
+      });
       this.clients.set(portal.accessToken, client);
     }
     return client;

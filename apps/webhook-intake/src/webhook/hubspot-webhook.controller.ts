@@ -28,7 +28,10 @@ export class HubSpotWebhookController {
       method: req.method,
       uri: this.config.webhookPublicUrl ?? `${req.protocol}://${req.get('host') ?? ''}${req.originalUrl}`,
       headers: Object.fromEntries(
-        Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]),
+        Object.entries(req.headers).map(([name, value]) => [
+          name,
+          Array.isArray(value) ? value.join(', ') : value,
+        ]),
       ),
       rawBody: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
       receivedAt,

@@ -3,7 +3,7 @@ import { describeError, KafkaPlatform } from '@hubheap/kafka';
 import { HUBSPOT_WEBHOOK_EVENTS, type HubSpotWebhookEvent } from '@hubheap/schemas';
 import { IntakeMetrics } from '../intake.metrics';
 import { INTAKE_CONFIG, type WebhookIntakeConfig } from '../webhook-intake.config';
-import { decideWebhookDelivery, type WebhookDelivery } from './webhook-request.planner';
+import { decideWebhookDelivery, HUBSPOT_MAX_BATCH, type WebhookDelivery } from './webhook-request.planner';
 
 /** The HTTP answer to a delivery. */
 export interface WebhookAnswer {
@@ -37,7 +37,11 @@ export class WebhookIntakeService implements OnApplicationBootstrap {
     if (this.config.hubspotClientSecret === undefined) {
       this.logger.warn('HUBSPOT_CLIENT_SECRET is not set: POST /webhooks/hubspot answers 503');
     }
-    this.kafka.producer().catch((error: unknown) => this.logger.warn(`Kafka producer not connected yet: ${describeError(error)}`));
+    this.kafka
+      .producer()
+      .catch((error: unknown) =>
+        this.logger.warn(`Kafka producer not connected yet: ${describeError(error)}`),
+      );
   }
 
   /** Decides about `delivery` and, when valid, produces it. Never throws. */
@@ -45,7 +49,7 @@ export class WebhookIntakeService implements OnApplicationBootstrap {
     const verdict = decideWebhookDelivery(delivery, {
       clientSecret: this.config.hubspotClientSecret,
       allowV1: this.config.webhookAllowV1,
-      maxEvents: 100,
+      maxEvents: HUBSPOT_MAX_BATCH,
     });
     if (verdict.kind === 'refuse') {
       this.logger.warn(`webhook refused: ${verdict.status} ${verdict.error} (${verdict.reason})`);
@@ -54,21 +58,33 @@ export class WebhookIntakeService implements OnApplicationBootstrap {
     try {
       await this.withDeadline(this.produce(verdict.events));
     } catch (error) {
-      this.logger.error(`webhook batch of ${verdict.events.length} event(s) not produced: ${describeError(error)}`);
-      return this.answer(503, { error: 'kafka_unavailable', reason: describeError(error) }, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+      this.logger.error(
+        `webhook batch of ${verdict.events.length} event(s) not produced: ${describeError(error)}`,
+      );
+      return this.answer(
+        503,
+        { error: 'kafka_unavailable', reason: describeError(error) },
+        { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+      );
     }
     return this.answer(200, { accepted: verdict.events.length }, {}, verdict.events.length);
   }
 
   private async produce(events: HubSpotWebhookEvent[]): Promise<void> {
     const producer = await this.kafka.producer();
-    await producer.send(HUBSPOT_WEBHOOK_EVENTS, events.map((value) => ({ value })));
+    await producer.send(
+      HUBSPOT_WEBHOOK_EVENTS,
+      events.map((value) => ({ value })),
+    );
   }
 
   private async withDeadline(work: Promise<void>): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no Kafka ack within ${this.config.webhookProduceTimeoutMs} ms`)), this.config.webhookProduceTimeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`no Kafka ack within ${this.config.webhookProduceTimeoutMs} ms`)),
+        this.config.webhookProduceTimeoutMs,
+      );
     });
     work.catch(() => undefined);
     try {
@@ -78,7 +94,12 @@ export class WebhookIntakeService implements OnApplicationBootstrap {
     }
   }
 
-  private answer(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}, produced = 0): WebhookAnswer {
+  private answer(
+    status: number,
+    body: Record<string, unknown>,
+    headers: Record<string, string> = {},
+    produced = 0,
+  ): WebhookAnswer {
     this.metrics.webhookAnswered(status, produced);
     return { status, body, headers };
   }

@@ -35,6 +35,9 @@ export interface WebhookRefusal {
 /** What to do with a delivery: refuse it, or produce its events (in one Kafka request). */
 export type WebhookVerdict = WebhookRefusal | { kind: 'produce'; events: HubSpotWebhookEvent[] };
 
+/** Most events HubSpot puts in one delivery (§1.1). */
+export const HUBSPOT_MAX_BATCH = 100;
+
 /** HubSpot's signature window (§1.7 step 1). */
 export const SIGNATURE_MAX_AGE_MS = 300_000;
 
@@ -45,7 +48,10 @@ export const SIGNATURE_MAX_AGE_MS = 300_000;
  * 1..`maxEvents` valid events → 400 with the parser's reason; else produce. Pure (time comes in
  * `receivedAt`). The 413 for oversized bodies happens earlier, while reading the body.
  */
-export const decideWebhookDelivery = (delivery: WebhookDelivery, settings: WebhookCheckSettings): WebhookVerdict => {
+export const decideWebhookDelivery = (
+  delivery: WebhookDelivery,
+  settings: WebhookCheckSettings,
+): WebhookVerdict => {
   if (settings.clientSecret === undefined) {
     return refuse(503, 'not_configured', 'HUBSPOT_CLIENT_SECRET is not set on this service');
   }
@@ -63,7 +69,9 @@ export const decideWebhookDelivery = (delivery: WebhookDelivery, settings: Webho
   if (!isJson(headerOf(delivery.headers, 'content-type'))) {
     return refuse(415, 'unsupported_media_type', 'Content-Type must be application/json');
   }
-  const batch = parseWebhookBatch(delivery.rawBody.toString('utf8'), delivery.receivedAt, { maxEvents: settings.maxEvents });
+  const batch = parseWebhookBatch(delivery.rawBody.toString('utf8'), delivery.receivedAt, {
+    maxEvents: settings.maxEvents,
+  });
   if (!batch.ok) return refuse(400, 'invalid_batch', batch.reason);
   return { kind: 'produce', events: batch.events };
 };
