@@ -1,4 +1,3 @@
-/* eslint-disable no-console */
 /**
  * Throughput benchmark (`npm run bench`; needs the local stack: `npm run stack:up`).
  * Prints, from one run on one broker:

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { type KafkaPlatform, consumerGroupLag } from '@hubheap/kafka';
 import {
   type AppProcess,
   HeapFake,
@@ -9,6 +9,7 @@ import {
   loadEmailEventFixtures,
   stackEndpoints,
   startApp,
+  testPlatform,
   uniqueName,
 } from '@hubheap/testing';
 
@@ -61,22 +62,6 @@ const received = (heap: HeapFake, appId: string): Expected[] =>
       idempotency_key: String(e.idempotencyKey),
     }))
     .sort((a, b) => a.idempotency_key.localeCompare(b.idempotency_key));
-
-/** Sum of committed offsets of `groupId` equals the topic's end offsets: the group has caught up. */
-const caughtUp = async (kafka: Kafka, groupId: string, topic: string): Promise<boolean> => {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const ends = await admin.fetchTopicOffsets(topic);
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return ends.every((end) => {
-      const c = committed!.partitions.find((p) => p.partition === end.partition);
-      return c !== undefined && c.offset === end.offset;
-    });
-  } finally {
-    await admin.disconnect();
-  }
-};
 
 describe('HubSpot email events reach Heap exactly once (poller path)', () => {
   const portalId = randomInt(100_000_000, 999_999_999);
@@ -149,9 +134,20 @@ describe('HubSpot email events reach Heap exactly once (poller path)', () => {
     const writerGroup = uniqueName('e2e-replay-writer');
     apps.push(await startApp('identity-resolution', await freePort(), { ...env, CONSUMER_GROUP: identityGroup }));
     apps.push(await startApp('heap-writer', await freePort(), { ...env, CONSUMER_GROUP: writerGroup }));
-    const kafka = new Kafka({ clientId: 'e2e-replay', brokers: env['KAFKA_BROKERS']!.split(','), logLevel: logLevel.NOTHING });
-    await eventually(() => caughtUp(kafka, identityGroup, 'hubspot.email-events.v1'), { timeoutMs: 120_000, message: 'identity replay caught up' });
-    await eventually(() => caughtUp(kafka, writerGroup, 'heap.track-events.v1'), { timeoutMs: 120_000, message: 'writer replay caught up' });
+    const platform: KafkaPlatform = testPlatform('e2e-replay');
+    const admin = await platform.admin();
+    try {
+      await eventually(async () => (await consumerGroupLag(admin, identityGroup, 'hubspot.email-events.v1')) === 0, {
+        timeoutMs: 120_000,
+        message: 'identity replay caught up',
+      });
+      await eventually(async () => (await consumerGroupLag(admin, writerGroup, 'heap.track-events.v1')) === 0, {
+        timeoutMs: 120_000,
+        message: 'writer replay caught up',
+      });
+    } finally {
+      await platform.close();
+    }
     expect(received(heap, heapAppId)).toEqual(expected);
     // Every replayed event reached Heap again and was de-duplicated by its idempotency key.
     expect(heap.duplicatesRejected).toBeGreaterThanOrEqual(expected.length);

@@ -23,12 +23,20 @@ export class AvroSerde {
   schemaIdFor(contract: TopicContract<unknown>): Promise<number> {
     let id = this.ids.get(contract.name);
     if (!id) {
-      id = this.registry
-        .register(
-          { type: SchemaType.AVRO, schema: JSON.stringify(contract.valueSchema) },
-          { subject: valueSubject(contract.name), compatibility: COMPATIBILITY.BACKWARD },
-        )
-        .then((r) => r.id);
+      const register = () =>
+        this.registry
+          .register(
+            { type: SchemaType.AVRO, schema: JSON.stringify(contract.valueSchema) },
+            { subject: valueSubject(contract.name), compatibility: COMPATIBILITY.BACKWARD },
+          )
+          .then((r) => r.id);
+      // Two apps registering a new subject at once: the loser's compatibility PUT answers 409
+      // "A rule named 'COMPATIBILITY' already exists" (Apicurio). The schema is registered by then,
+      // so registering again finds it and the subject's level.
+      id = register().catch((error: unknown) => {
+        if (/already exists/i.test(String((error as Error)?.message))) return register();
+        throw error;
+      });
       id.catch(() => this.ids.delete(contract.name));
       this.ids.set(contract.name, id);
     }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
 import { Kafka } from 'kafkajs';
 import { HEAP_TRACK_EVENTS, type HeapTrackEvent, type TopicContract, deadLetterTopic } from '@hubheap/schemas';
-import { DLQ_HEADERS, KafkaPlatform, PermanentRecordError, TransientError, headersToStrings } from '@hubheap/kafka';
-import { MemoryLogger, stackEndpoints, testPlatform } from '../../testing/src/stack';
+import { DLQ_HEADERS, KafkaPlatform, PermanentRecordError, TransientError, headersToStrings } from './index';
+import { MemoryLogger, stackEndpoints, testPlatform } from '@hubheap/testing';
 
 // Real broker and registry. Each test uses its own topic (a copy of a catalogue contract with a unique
 // name) and its own consumer group, so tests never see each other's records.

@@ -8,3 +8,4 @@ export * from './typed-producer';
 export * from './consumed-record';
 export * from './batch-consumer';
 export * from './kafka-platform';
+export * from './consumer-lag';

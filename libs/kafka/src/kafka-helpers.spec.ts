@@ -1,4 +1,4 @@
-import { DLQ_HEADERS, backoffDelayMs, describeError, headersToStrings, isRetriable, toDeadLetterMessage, PRODUCTION_RETRY, TransientError, PermanentRecordError } from '@hubheap/kafka';
+import { DLQ_HEADERS, backoffDelayMs, describeError, headersToStrings, isRetriable, toDeadLetterMessage, PRODUCTION_RETRY, TransientError, PermanentRecordError } from './index';
 
 describe('backoffDelayMs (full jitter, capped)', () => {
   it.each([
