@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HeapTrackEvent, HubSpotEmailEvent } from '@hubheap/schemas';
+import { fixturesDir } from '@hubheap/testing';
 import { HEAP_EVENT_NAMES, SUPPORTED_EMAIL_EVENT_TYPES } from './email-event-types';
 import {
   mapEmailEventToHeap,
@@ -13,7 +14,7 @@ const POLLED_AT = 1_764_000_000_000;
 const PORTAL = 62515;
 const SETTINGS: EmailEventMappingSettings = { appId: '11' };
 
-const fixtureLines = readFileSync(join(__dirname, '../fixtures/email-events.jsonl'), 'utf8')
+const fixtureLines = readFileSync(join(fixturesDir(), 'email-events.jsonl'), 'utf8')
   .trimEnd()
   .split('\n');
 const fixture = (line: number): Record<string, unknown> =>

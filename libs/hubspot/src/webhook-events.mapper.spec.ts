@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fixturesDir } from '@hubheap/testing';
 import { parseWebhookBatch } from './webhook-events.mapper';
 
 const RECEIVED_AT = 1_764_000_000_000;
-const deliveries = readFileSync(join(__dirname, '../fixtures/webhooks.jsonl'), 'utf8').trimEnd().split('\n');
+const deliveries = readFileSync(join(fixturesDir(), 'webhooks.jsonl'), 'utf8').trimEnd().split('\n');
 
 const ok = (body: string) => {
   const result = parseWebhookBatch(body, RECEIVED_AT);
