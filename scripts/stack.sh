@@ -50,7 +50,7 @@ fetch() {
   fi
   if [[ ! -f "$APICURIO_DIR/app/.version-$APICURIO_VERSION" ]]; then
     log "fetching Apicurio Registry $APICURIO_VERSION from Maven Central"
-    rm -rf "$APICURIO_DIR"; mkdir -p "$APICURIO_DIR/app"
+    rm -rf "$APICURIO_DIR/app"; mkdir -p "$APICURIO_DIR/app"
     $MVN dependency:copy -Dartifact="io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all" \
       -DoutputDirectory="$APICURIO_DIR" \
       || die "maven could not fetch io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all"
@@ -155,6 +155,9 @@ quarkus.log.level=WARN
 quarkus.log.category."io.apicurio".level=WARN
 quarkus.log.category."io.quarkus.http.access-log".level=WARN
 quarkus.banner.enabled=false
+# Schemas persist across restarts (H2 file): Kafka's data outlives a registry restart, and its
+# records name schema ids that an in-memory registry would hand out again for other schemas.
+apicurio.datasource.url=jdbc:h2:file:$APICURIO_DIR/data/registry;DB_CLOSE_ON_EXIT=FALSE
 apicurio.datasource.jdbc.initial-size=2
 apicurio.datasource.jdbc.min-size=2
 apicurio.datasource.jdbc.max-size=10
@@ -205,7 +208,7 @@ case "${1:-}" in
     log "registry ready on http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7"
     ;;
   down) stop_one apicurio; stop_one kafka ;;
-  reset) stop_one apicurio; stop_one kafka; rm -rf "$KAFKA_DIR/data"; log "kafka data wiped" ;;
+  reset) stop_one apicurio; stop_one kafka; rm -rf "$KAFKA_DIR/data" "$APICURIO_DIR/data"; log "kafka data and registry schemas wiped" ;;
   status) status ;;
   *) echo "usage: $0 up|down|status|fetch|reset" >&2; exit 2 ;;
 esac
