@@ -18,7 +18,9 @@ const log = (msg) => console.log(`[dev] ${msg}`);
 
 const HUBSPOT_FAKE = 'http://127.0.0.1:4010';
 const HEAP_FAKE = 'http://127.0.0.1:4020';
-const DEMO = { portalId: 62515, token: 'local-dev-token', heapAppId: '1234567890' };
+// A new demo portal each run: the poller keeps its cursor per portal in PostgreSQL, and the fakes
+// regenerate the sample events at every start, so a reused portal would show almost nothing new.
+const DEMO = { portalId: 100_000 + Math.floor(Math.random() * 900_000), token: 'local-dev-token', heapAppId: '1234567890' };
 
 function run(name, script, env = {}, args = []) {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', script, ...args], {
@@ -84,7 +86,7 @@ async function main() {
   const env = {};
   if (useFakes) {
     log('no HUBSPOT_PORTALS configured: using the local HubSpot and Heap fakes with sample data');
-    run('fakes', 'libs/testing/src/fakes/serve.ts', {}, ['--hubspot-port', '4010', '--heap-port', '4020', '--seed-sample', '50']);
+    run('fakes', 'libs/testing/src/fakes/serve.ts', {}, ['--hubspot-port', '4010', '--heap-port', '4020', '--seed-sample', '50', '--portal', String(DEMO.portalId)]);
     await waitFor('Heap fake', `${HEAP_FAKE}/_fake/summary`);
     Object.assign(env, {
       HUBSPOT_BASE_URL: HUBSPOT_FAKE,
@@ -106,15 +108,16 @@ async function main() {
     log('running against real HubSpot and Heap; Ctrl-C stops the apps');
     return;
   }
-  // Wait until Heap stops receiving new events, then print what it got.
+  // Wait until Heap has events and has received nothing new for 3 readings in a row (6 s).
   let last = -1;
+  let stableReadings = 0;
   let summary;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
+  const deadline = Date.now() + 180_000;
+  while (stableReadings < 3) {
     summary = await heapSummary();
     const total = Object.values(summary.apps ?? {}).reduce((sum, app) => sum + app.events, 0);
-    if (total > 0 && total === last) break;
-    if (Date.now() > deadline) throw new Error('no events reached the Heap fake within 120 s');
+    stableReadings = total > 0 && total === last ? stableReadings + 1 : 0;
+    if (Date.now() > deadline) throw new Error('no events reached the Heap fake within 180 s');
     last = total;
     await new Promise((r) => setTimeout(r, 2_000));
   }
