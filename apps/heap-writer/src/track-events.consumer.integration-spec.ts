@@ -3,10 +3,12 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DLQ_HEADERS, type KafkaPlatform } from '@hubheap/kafka';
 import { deadLetterTopic, HEAP_TRACK_EVENTS, type HeapTrackEvent } from '@hubheap/schemas';
-import { eventually, HeapFake, MemoryLogger, testPlatform, uniqueName } from '@hubheap/testing';
-import { HeapWriterModule } from './heap-writer.module';
-import { HeapWriterMetrics } from './heap-writer.metrics';
 import {
+  eventually,
+  HeapFake,
+  MemoryLogger,
+  testPlatform,
+  uniqueName,
   collect,
   committedOffsets,
   type Offsets,
@@ -15,7 +17,9 @@ import {
   reached,
   topicEnds,
   watchCommits,
-} from './kafka.test-helpers';
+} from '@hubheap/testing';
+import { HeapWriterModule } from './heap-writer.module';
+import { HeapWriterMetrics } from './heap-writer.metrics';
 
 // Real broker and registry, Heap fake. The topics are the catalogue's (shared with other runs), so each
 // test uses its own Heap app_id and consumer groups positioned at the topic end before it produces.

@@ -12,10 +12,12 @@ import {
   type HubSpotEmailEvent,
   type TopicContract,
 } from '@hubheap/schemas';
-import { eventually, loadEmailEventFixtures, MemoryLogger, testPlatform, uniqueName } from '@hubheap/testing';
-import type { IdentityResolutionConfig } from './identity-resolution.config';
-import { IdentityResolutionModule } from './identity-resolution.module';
 import {
+  eventually,
+  loadEmailEventFixtures,
+  MemoryLogger,
+  testPlatform,
+  uniqueName,
   collect,
   committedOffsets,
   type Offsets,
@@ -23,7 +25,9 @@ import {
   produce,
   reached,
   topicEnds,
-} from './kafka.test-helpers';
+} from '@hubheap/testing';
+import type { IdentityResolutionConfig } from './identity-resolution.config';
+import { IdentityResolutionModule } from './identity-resolution.module';
 
 // Real broker and registry; the catalogue's topics (shared with other runs), so every test uses its own
 // portalId and app_id, and groups positioned at the topic ends taken before it produces.

@@ -21,6 +21,8 @@ export default async function globalSetup(): Promise<void> {
     process.env['DATABASE_URL'] = endpoints.databaseUrl;
     return;
   }
-  execFileSync('bash', [join(__dirname, '..', '..', '..', '..', 'scripts', 'stack.sh'), 'up'], { stdio: 'inherit' });
+  execFileSync('bash', [join(__dirname, '..', '..', '..', '..', 'scripts', 'stack.sh'), 'up'], {
+    stdio: 'inherit',
+  });
   process.env['KAFKA_BROKERS'] = '127.0.0.1:9092';
 }

@@ -1,3 +1,4 @@
 export * from './stack-env';
 export * from './test-platform';
 export * from './app-process';
+export * from './kafka-probe';

@@ -20,7 +20,13 @@ export class MemoryLogger implements PlatformLogger {
 }
 
 /** A KafkaPlatform against the test stack; close it in afterAll. */
-export const testPlatform = (clientId: string, logger: PlatformLogger = new MemoryLogger()): KafkaPlatform => {
+export const testPlatform = (
+  clientId: string,
+  logger: PlatformLogger = new MemoryLogger(),
+): KafkaPlatform => {
   const { kafkaBrokers, schemaRegistryUrl } = stackEndpoints();
-  return new KafkaPlatform({ brokers: parseBrokers(kafkaBrokers), clientId, registryUrl: schemaRegistryUrl }, logger);
+  return new KafkaPlatform(
+    { brokers: parseBrokers(kafkaBrokers), clientId, registryUrl: schemaRegistryUrl },
+    logger,
+  );
 };

@@ -12,7 +12,7 @@ export const topicEnds = async (platform: KafkaPlatform, topic: string): Promise
 
 /**
  * Commits `offsets` for a group with no members yet, so it starts there rather than at the beginning
- * of a topic shared with earlier runs (whose records belong to app_ids the test fake does not know).
+ * of a topic shared with earlier runs (whose records belong to other tenants).
  */
 export const positionGroup = async (
   platform: KafkaPlatform,
