@@ -1,5 +1,6 @@
 import { COMMON_CONFIG, type ConfigOf, defineConfig, env, loadConfig } from '@hubheap/service';
 import { z } from 'zod';
+import { HEAP_WRITER_TRACK_EVENTS_GROUP } from '@hubheap/schemas';
 
 /**
  * Every variable heap-writer reads, validated at boot (README "Configuration" is this table;
@@ -21,7 +22,7 @@ export const HEAP_WRITER_CONFIG = defineConfig({
   },
   consumerGroup: {
     env: 'CONSUMER_GROUP',
-    schema: env.string('heap-writer.track-events'),
+    schema: env.string(HEAP_WRITER_TRACK_EVENTS_GROUP.groupId),
     description:
       'Kafka consumer group; change it only to replay through a separate group (or for isolated test runs).',
   },

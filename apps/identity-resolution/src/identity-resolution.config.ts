@@ -1,5 +1,6 @@
 import { COMMON_CONFIG, type ConfigOf, defineConfig, env, loadConfig } from '@hubheap/service';
 import { z } from 'zod';
+import { IDENTITY_RESOLUTION_EMAIL_EVENTS_GROUP } from '@hubheap/schemas';
 import { tenantsVariableSchema } from './tenants.config';
 
 /**
@@ -22,7 +23,7 @@ export const IDENTITY_RESOLUTION_CONFIG = defineConfig({
   },
   consumerGroup: {
     env: 'CONSUMER_GROUP',
-    schema: env.string('identity-resolution.email-events'),
+    schema: env.string(IDENTITY_RESOLUTION_EMAIL_EVENTS_GROUP.groupId),
     description:
       'Kafka consumer group; change it only to replay through a separate group (or for isolated test runs).',
   },

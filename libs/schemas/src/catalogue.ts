@@ -94,3 +94,28 @@ export const TOPICS = [HUBSPOT_WEBHOOK_EVENTS, HUBSPOT_EMAIL_EVENTS, HEAP_TRACK_
 
 /** Every topic name including the dead-letter topics, for provisioning. */
 export const allTopicNames = (): string[] => TOPICS.flatMap((t) => [t.name, deadLetterTopic(t.name)]);
+
+/** A consumer group an app really runs, with the topics it reads (for replay tooling and scaling). */
+export interface ConsumerGroupContract {
+  /** Default group id; apps allow an override (CONSUMER_GROUP) for replays through a fresh group. */
+  readonly groupId: string;
+  readonly app: AppName;
+  readonly topics: ReadonlyArray<TopicContract<unknown>>;
+}
+
+/** identity-resolution reading HubSpot email events. */
+export const IDENTITY_RESOLUTION_EMAIL_EVENTS_GROUP: ConsumerGroupContract = {
+  groupId: 'identity-resolution.email-events',
+  app: 'identity-resolution',
+  topics: [HUBSPOT_EMAIL_EVENTS],
+};
+
+/** heap-writer reading Heap track events. */
+export const HEAP_WRITER_TRACK_EVENTS_GROUP: ConsumerGroupContract = {
+  groupId: 'heap-writer.track-events',
+  app: 'heap-writer',
+  topics: [HEAP_TRACK_EVENTS],
+};
+
+/** Every consumer group of the system. */
+export const CONSUMER_GROUPS = [IDENTITY_RESOLUTION_EMAIL_EVENTS_GROUP, HEAP_WRITER_TRACK_EVENTS_GROUP] as const;
