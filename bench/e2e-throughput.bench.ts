@@ -33,9 +33,16 @@ const rawKafkaBaseline = async (recordBytes: Buffer): Promise<number> => {
   const topic = uniqueName('bench.raw');
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: 3, replicationFactor: 1 }],
+    waitForLeaders: true,
+  });
   await admin.disconnect();
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const consumer = kafka.consumer({ groupId: uniqueName('bench-raw'), maxWaitTimeInMs: 500 });
   await Promise.all([producer.connect(), consumer.connect()]);
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -44,7 +51,11 @@ const rawKafkaBaseline = async (recordBytes: Buffer): Promise<number> => {
   const started = Date.now();
   for (let i = 0; i < RAW_RECORDS; i += 500) {
     const n = Math.min(500, RAW_RECORDS - i);
-    await producer.send({ topic, acks: -1, messages: Array.from({ length: n }, (_, j) => ({ key: `k${(i + j) % 997}`, value: recordBytes })) });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: Array.from({ length: n }, (_, j) => ({ key: `k${(i + j) % 997}`, value: recordBytes })),
+    });
   }
   await eventually(() => consumed >= RAW_RECORDS, { timeoutMs: 300_000, intervalMs: 20 });
   const perSecond = RAW_RECORDS / ((Date.now() - started) / 1000);
@@ -59,7 +70,11 @@ const startGroupsAtEnd = async (groups: Array<{ groupId: string; topic: string }
   await admin.connect();
   for (const { groupId, topic } of groups) {
     const ends = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.offset })) });
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: ends.map((e) => ({ partition: e.partition, offset: e.offset })),
+    });
   }
   await admin.disconnect();
 };
@@ -68,16 +83,29 @@ const main = async (): Promise<void> => {
   const portalId = randomInt(100_000_000, 999_999_999);
   const heapAppId = String(randomInt(1_000_000_000, 9_999_999_999));
   const token = uniqueName('bench-token');
-  const sample = generateSampleEmailEvents({ portalId, recipients: RECIPIENTS, campaigns: 3, seed: 7, startMs: Date.now() - 10 * 86_400_000 });
+  const sample = generateSampleEmailEvents({
+    portalId,
+    recipients: RECIPIENTS,
+    campaigns: 3,
+    seed: 7,
+    startMs: Date.now() - 10 * 86_400_000,
+  });
   const expected = sample.filter(
-    (raw) => mapEmailEventToHeap(toEmailEventRecord(raw, portalId, 0, 'poller'), { appId: heapAppId }).kind === 'track',
+    (raw) =>
+      mapEmailEventToHeap(toEmailEventRecord(raw, portalId, 0, 'poller'), { appId: heapAppId }).kind ===
+      'track',
   ).length;
 
   const platform = testPlatform('bench');
-  const recordBytes = await platform.serde.encode(HUBSPOT_EMAIL_EVENTS, toEmailEventRecord(sample[0]!, portalId, Date.now(), 'poller'));
+  const recordBytes = await platform.serde.encode(
+    HUBSPOT_EMAIL_EVENTS,
+    toEmailEventRecord(sample[0]!, portalId, Date.now(), 'poller'),
+  );
   await platform.provision([HUBSPOT_EMAIL_EVENTS]);
   await platform.close();
-  console.log(`bench: ${sample.length} sample HubSpot email events (${expected} become Heap events); raw baseline ${RAW_RECORDS} records of ${recordBytes.length} bytes`);
+  console.log(
+    `bench: ${sample.length} sample HubSpot email events (${expected} become Heap events); raw baseline ${RAW_RECORDS} records of ${recordBytes.length} bytes`,
+  );
 
   const rawPerSecond = await rawKafkaBaseline(recordBytes);
 
@@ -120,10 +148,15 @@ const main = async (): Promise<void> => {
     const trackRequests = heap.requests().filter((r) => r.path === '/api/track' && r.status === 200).length;
     console.log('');
     console.log(`raw kafkajs produce→consume : ${rawPerSecond.toFixed(0)} records/s`);
-    console.log(`end-to-end (intake → Heap)  : ${e2ePerSecond.toFixed(0)} events/s (${expected} events in ${seconds.toFixed(2)} s)`);
+    console.log(
+      `end-to-end (intake → Heap)  : ${e2ePerSecond.toFixed(0)} events/s (${expected} events in ${seconds.toFixed(2)} s)`,
+    );
     console.log(`ratio end-to-end / raw      : ${(e2ePerSecond / rawPerSecond).toFixed(3)}`);
-    console.log(`Heap requests per event     : ${(trackRequests / expected).toFixed(4)} (${trackRequests} bulk track requests)`);
-    for (const app of apps) console.log(`peak RSS ${app.name.padEnd(20)}: ${(app.peakRssBytes() / 1024 / 1024).toFixed(1)} MiB`);
+    console.log(
+      `Heap requests per event     : ${(trackRequests / expected).toFixed(4)} (${trackRequests} bulk track requests)`,
+    );
+    for (const app of apps)
+      console.log(`peak RSS ${app.name.padEnd(20)}: ${(app.peakRssBytes() / 1024 / 1024).toFixed(1)} MiB`);
   } finally {
     await Promise.all(apps.map((a) => a.stop()));
     await Promise.all([hubspot.stop(), heap.stop()]);

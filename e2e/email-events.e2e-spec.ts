@@ -43,7 +43,9 @@ interface Expected {
 const expectedHeapEvents = (portalId: number, fixtures: Record<string, unknown>[]): Expected[] =>
   fixtures
     // Bot/prefetch-filtered events are not sent (documented default); the fixtures have no obsoleted ones.
-    .filter((e) => e['filteredEvent'] !== true && typeof e['type'] === 'string' && e['type'] in HEAP_EVENT_NAME)
+    .filter(
+      (e) => e['filteredEvent'] !== true && typeof e['type'] === 'string' && e['type'] in HEAP_EVENT_NAME,
+    )
     .map((e) => ({
       event: HEAP_EVENT_NAME[e['type'] as string]!,
       identity: String(e['recipient']).trim().toLowerCase(),
@@ -78,7 +80,10 @@ describe('HubSpot email events reach Heap exactly once (poller path)', () => {
   beforeAll(async () => {
     hubspot.addAccessToken(token, portalId);
     hubspot.seedEmailEvents(portalId, fixtures);
-    const [{ baseUrl: hubspotUrl }, { baseUrl: heapUrl }] = await Promise.all([hubspot.start(), heap.start()]);
+    const [{ baseUrl: hubspotUrl }, { baseUrl: heapUrl }] = await Promise.all([
+      hubspot.start(),
+      heap.start(),
+    ]);
     env = {
       ...stackEndpoints(),
       KAFKA_BROKERS: stackEndpoints().kafkaBrokers,
@@ -94,9 +99,18 @@ describe('HubSpot email events reach Heap exactly once (poller path)', () => {
       HEAP_BASE_URL: heapUrl,
     };
     intakePort = await freePort();
-    apps.push(await startApp('webhook-intake', intakePort, { ...env, CONSUMER_GROUP: uniqueName('e2e-intake') }));
-    apps.push(await startApp('identity-resolution', await freePort(), { ...env, CONSUMER_GROUP: uniqueName('e2e-identity') }));
-    apps.push(await startApp('heap-writer', await freePort(), { ...env, CONSUMER_GROUP: uniqueName('e2e-writer') }));
+    apps.push(
+      await startApp('webhook-intake', intakePort, { ...env, CONSUMER_GROUP: uniqueName('e2e-intake') }),
+    );
+    apps.push(
+      await startApp('identity-resolution', await freePort(), {
+        ...env,
+        CONSUMER_GROUP: uniqueName('e2e-identity'),
+      }),
+    );
+    apps.push(
+      await startApp('heap-writer', await freePort(), { ...env, CONSUMER_GROUP: uniqueName('e2e-writer') }),
+    );
   });
 
   afterAll(async () => {
@@ -132,19 +146,27 @@ describe('HubSpot email events reach Heap exactly once (poller path)', () => {
   it('replaying the topics from the start through fresh consumer groups adds no duplicate in Heap', async () => {
     const identityGroup = uniqueName('e2e-replay-identity');
     const writerGroup = uniqueName('e2e-replay-writer');
-    apps.push(await startApp('identity-resolution', await freePort(), { ...env, CONSUMER_GROUP: identityGroup }));
+    apps.push(
+      await startApp('identity-resolution', await freePort(), { ...env, CONSUMER_GROUP: identityGroup }),
+    );
     apps.push(await startApp('heap-writer', await freePort(), { ...env, CONSUMER_GROUP: writerGroup }));
     const platform: KafkaPlatform = testPlatform('e2e-replay');
     const admin = await platform.admin();
     try {
-      await eventually(async () => (await consumerGroupLag(admin, identityGroup, 'hubspot.email-events.v1')) === 0, {
-        timeoutMs: 120_000,
-        message: 'identity replay caught up',
-      });
-      await eventually(async () => (await consumerGroupLag(admin, writerGroup, 'heap.track-events.v1')) === 0, {
-        timeoutMs: 120_000,
-        message: 'writer replay caught up',
-      });
+      await eventually(
+        async () => (await consumerGroupLag(admin, identityGroup, 'hubspot.email-events.v1')) === 0,
+        {
+          timeoutMs: 120_000,
+          message: 'identity replay caught up',
+        },
+      );
+      await eventually(
+        async () => (await consumerGroupLag(admin, writerGroup, 'heap.track-events.v1')) === 0,
+        {
+          timeoutMs: 120_000,
+          message: 'writer replay caught up',
+        },
+      );
     } finally {
       await platform.close();
     }

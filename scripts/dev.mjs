@@ -20,7 +20,11 @@ const HUBSPOT_FAKE = 'http://127.0.0.1:4010';
 const HEAP_FAKE = 'http://127.0.0.1:4020';
 // A new demo portal each run: the poller keeps its cursor per portal in PostgreSQL, and the fakes
 // regenerate the sample events at every start, so a reused portal would show almost nothing new.
-const DEMO = { portalId: 100_000 + Math.floor(Math.random() * 900_000), token: 'local-dev-token', heapAppId: '1234567890' };
+const DEMO = {
+  portalId: 100_000 + Math.floor(Math.random() * 900_000),
+  token: 'local-dev-token',
+  heapAppId: '1234567890',
+};
 
 function run(name, script, env = {}, args = []) {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', script, ...args], {
@@ -28,7 +32,13 @@ function run(name, script, env = {}, args = []) {
     env: { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? 'text', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const prefix = (chunk) => chunk.toString().split('\n').filter(Boolean).map((l) => `${name.padEnd(20)} | ${l}`).join('\n');
+  const prefix = (chunk) =>
+    chunk
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => `${name.padEnd(20)} | ${l}`)
+      .join('\n');
   child.stdout.on('data', (c) => console.log(prefix(c)));
   child.stderr.on('data', (c) => console.error(prefix(c)));
   child.on('exit', (code, signal) => {
@@ -86,7 +96,16 @@ async function main() {
   const env = {};
   if (useFakes) {
     log('no HUBSPOT_PORTALS configured: using the local HubSpot and Heap fakes with sample data');
-    run('fakes', 'libs/testing/src/fakes/serve.ts', {}, ['--hubspot-port', '4010', '--heap-port', '4020', '--seed-sample', '50', '--portal', String(DEMO.portalId)]);
+    run('fakes', 'libs/testing/src/fakes/serve.ts', {}, [
+      '--hubspot-port',
+      '4010',
+      '--heap-port',
+      '4020',
+      '--seed-sample',
+      '50',
+      '--portal',
+      String(DEMO.portalId),
+    ]);
     await waitFor('Heap fake', `${HEAP_FAKE}/_fake/summary`);
     Object.assign(env, {
       HUBSPOT_BASE_URL: HUBSPOT_FAKE,
@@ -100,7 +119,8 @@ async function main() {
   run('webhook-intake', 'apps/webhook-intake/src/main.ts', { ...env, PORT: '3001' });
   run('identity-resolution', 'apps/identity-resolution/src/main.ts', { ...env, PORT: '3002' });
   run('heap-writer', 'apps/heap-writer/src/main.ts', { ...env, PORT: '3003' });
-  for (const port of [3001, 3002, 3003]) await waitFor(`app on ${port}`, `http://127.0.0.1:${port}/health`, { timeoutMs: 90_000 });
+  for (const port of [3001, 3002, 3003])
+    await waitFor(`app on ${port}`, `http://127.0.0.1:${port}/health`, { timeoutMs: 90_000 });
   log('all apps healthy; triggering a poll of the HubSpot Email Events API');
   await waitFor('poller', 'http://127.0.0.1:3001/poller/run-once', { method: 'POST' });
 

@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { counterMetric } from '@hubheap/service';
 
 /** Outcome label of one Heap request: 2xx, refused for good (4xx), or worth retrying (429/408/5xx/timeout). */
 export type HeapRequestOutcome = 'ok' | 'rejected' | 'retriable';
@@ -21,13 +22,17 @@ export class HeapWriterMetrics {
   private totals = { requests: 0, events: 0 };
 
   constructor(registry: Registry) {
-    this.eventsWritten = counter(registry, 'heap_writer_events_written_total', 'Events Heap accepted (2xx).');
-    this.eventsRejected = counter(
+    this.eventsWritten = counterMetric(
+      registry,
+      'heap_writer_events_written_total',
+      'Events Heap accepted (2xx).',
+    );
+    this.eventsRejected = counterMetric(
       registry,
       'heap_writer_events_rejected_total',
       'Events Heap rejected, dead-lettered.',
     );
-    this.requests = counter(
+    this.requests = counterMetric(
       registry,
       'heap_writer_heap_requests_total',
       'Heap bulk-track requests by outcome.',
@@ -62,12 +67,3 @@ export class HeapWriterMetrics {
     return { requests, events, requestsPerEvent: events > 0 ? requests / events : 0 };
   }
 }
-
-const counter = <L extends string>(
-  registry: Registry,
-  name: string,
-  help: string,
-  labelNames: L[] = [],
-): Counter<L> =>
-  (registry.getSingleMetric(name) as Counter<L> | undefined) ??
-  new Counter<L>({ name, help, labelNames, registers: [registry] });

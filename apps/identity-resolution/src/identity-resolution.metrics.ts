@@ -1,4 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
+import { counterMetric } from '@hubheap/service';
 
 /**
  * identity-resolution's Prometheus metrics, registered once per registry (several Nest contexts in
@@ -14,18 +15,18 @@ export class IdentityResolutionMetrics {
   private readonly deadLettered: Counter;
 
   constructor(registry: Registry) {
-    this.produced = counter(
+    this.produced = counterMetric(
       registry,
       'identity_resolution_track_events_produced_total',
       'Heap track events produced.',
     );
-    this.skippedByReason = counter(
+    this.skippedByReason = counterMetric(
       registry,
       'identity_resolution_email_events_skipped_total',
       'Email events not sent to Heap, by reason.',
       ['reason'],
     );
-    this.deadLettered = counter(
+    this.deadLettered = counterMetric(
       registry,
       'identity_resolution_email_events_dead_lettered_total',
       'Email events without a tenant.',
@@ -39,12 +40,3 @@ export class IdentityResolutionMetrics {
     this.deadLettered.inc(deadLettered);
   }
 }
-
-const counter = <L extends string>(
-  registry: Registry,
-  name: string,
-  help: string,
-  labelNames: L[] = [],
-): Counter<L> =>
-  (registry.getSingleMetric(name) as Counter<L> | undefined) ??
-  new Counter<L>({ name, help, labelNames, registers: [registry] });

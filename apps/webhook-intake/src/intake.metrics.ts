@@ -1,4 +1,5 @@
 import { Counter, register, type Registry } from 'prom-client';
+import { counterMetric } from '@hubheap/service';
 
 /** Outcome of one poll of one portal. */
 export type PollStatus = 'polled' | 'not-leader' | 'auth-error' | 'retriable-error' | 'error';
@@ -22,30 +23,30 @@ export class IntakeMetrics {
   private readonly pollErrors: Counter<'portal_id' | 'kind'>;
 
   constructor(registry: Registry = register) {
-    this.webhookRequests = counter(
+    this.webhookRequests = counterMetric(
       registry,
       'webhook_intake_webhook_requests_total',
       'HubSpot webhook requests by HTTP status.',
       ['status'],
     );
-    this.webhookEvents = counter(
+    this.webhookEvents = counterMetric(
       registry,
       'webhook_intake_webhook_events_produced_total',
       'Webhook events acked by Kafka.',
     );
-    this.polls = counter(
+    this.polls = counterMetric(
       registry,
       'webhook_intake_email_polls_total',
       'Email Events polls by portal and outcome.',
       ['portal_id', 'status'],
     );
-    this.emailEvents = counter(
+    this.emailEvents = counterMetric(
       registry,
       'webhook_intake_email_events_produced_total',
       'Email events acked by Kafka.',
       ['portal_id'],
     );
-    this.pollErrors = counter(
+    this.pollErrors = counterMetric(
       registry,
       'webhook_intake_email_poll_errors_total',
       'Email Events poll errors by kind.',
@@ -70,12 +71,3 @@ export class IntakeMetrics {
     this.pollErrors.inc({ portal_id: String(portalId), kind }, count);
   }
 }
-
-const counter = <L extends string>(
-  registry: Registry,
-  name: string,
-  help: string,
-  labelNames: L[] = [],
-): Counter<L> =>
-  (registry.getSingleMetric(name) as Counter<L> | undefined) ??
-  new Counter<L>({ name, help, labelNames, registers: [registry] });

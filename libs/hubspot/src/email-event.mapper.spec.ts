@@ -14,9 +14,7 @@ const POLLED_AT = 1_764_000_000_000;
 const PORTAL = 62515;
 const SETTINGS: EmailEventMappingSettings = { appId: '11' };
 
-const fixtureLines = readFileSync(join(fixturesDir(), 'email-events.jsonl'), 'utf8')
-  .trimEnd()
-  .split('\n');
+const fixtureLines = readFileSync(join(fixturesDir(), 'email-events.jsonl'), 'utf8').trimEnd().split('\n');
 const fixture = (line: number): Record<string, unknown> =>
   JSON.parse(fixtureLines[line - 1] as string) as Record<string, unknown>;
 const record = (raw: unknown): HubSpotEmailEvent => toEmailEventRecord(raw, PORTAL, POLLED_AT, 'fixture');

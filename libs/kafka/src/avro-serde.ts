@@ -12,7 +12,10 @@ export class AvroSerde {
 
   /** @param registryUrl e.g. `http://127.0.0.1:8081/apis/ccompat/v7` */
   constructor(registryUrl: string) {
-    this.registry = new SchemaRegistry({ host: registryUrl, retry: { retries: 5, initialRetryTimeInSecs: 0.2 } });
+    this.registry = new SchemaRegistry({
+      host: registryUrl,
+      retry: { retries: 5, initialRetryTimeInSecs: 0.2 },
+    });
   }
 
   /**

@@ -1,14 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
 import { Kafka } from 'kafkajs';
-import { HEAP_TRACK_EVENTS, type HeapTrackEvent, type TopicContract, deadLetterTopic } from '@hubheap/schemas';
+import {
+  HEAP_TRACK_EVENTS,
+  type HeapTrackEvent,
+  type TopicContract,
+  deadLetterTopic,
+} from '@hubheap/schemas';
 import { DLQ_HEADERS, KafkaPlatform, PermanentRecordError, TransientError, headersToStrings } from './index';
 import { MemoryLogger, stackEndpoints, testPlatform } from '@hubheap/testing';
 
 // Real broker and registry. Each test uses its own topic (a copy of a catalogue contract with a unique
 // name) and its own consumer group, so tests never see each other's records.
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
-const contractFor = (): TopicContract<HeapTrackEvent> => ({ ...HEAP_TRACK_EVENTS, name: unique('it.track-events') });
+const contractFor = (): TopicContract<HeapTrackEvent> => ({
+  ...HEAP_TRACK_EVENTS,
+  name: unique('it.track-events'),
+});
 const event = (n: number, identity = `user${n}@example.com`): HeapTrackEvent => ({
   appId: '42',
   portalId: 62515,
@@ -60,7 +68,10 @@ describe('BatchConsumer against a real broker and registry', () => {
     const contract = contractFor();
     await platform.provision([contract]);
     const producer = await platform.producer();
-    await producer.send(contract, [1, 2, 3, 4, 5].map((n) => ({ value: event(n, 'same@example.com') })));
+    await producer.send(
+      contract,
+      [1, 2, 3, 4, 5].map((n) => ({ value: event(n, 'same@example.com') })),
+    );
 
     const received: HeapTrackEvent[] = [];
     const consumer = await platform.consumer<HeapTrackEvent>({
@@ -114,13 +125,19 @@ describe('BatchConsumer against a real broker and registry', () => {
   it('isolates a permanently failing record and dead-letters it with origin headers', async () => {
     const contract = { ...contractFor(), partitions: 1 };
     await platform.provision([contract]);
-    await (await platform.producer()).send(contract, [1, 2, 3, 4].map((n) => ({ value: event(n) })));
+    await (
+      await platform.producer()
+    ).send(
+      contract,
+      [1, 2, 3, 4].map((n) => ({ value: event(n) })),
+    );
     const done: string[] = [];
     const consumer = await platform.consumer<HeapTrackEvent>({
       groupId: unique('g'),
       topics: [contract],
       handler: async (records) => {
-        if (records.some((r) => r.value.sourceEventId === 'e3')) throw new PermanentRecordError('identity rejected');
+        if (records.some((r) => r.value.sourceEventId === 'e3'))
+          throw new PermanentRecordError('identity rejected');
         done.push(...records.map((r) => r.value.sourceEventId));
       },
     });
@@ -154,7 +171,10 @@ describe('BatchConsumer against a real broker and registry', () => {
       },
     });
     await consumer.start();
-    await waitFor('good record after poison', () => done.length === 1 && consumer.counters.deadLettered === 2);
+    await waitFor(
+      'good record after poison',
+      () => done.length === 1 && consumer.counters.deadLettered === 2,
+    );
     await consumer.stop();
     const dead = await readAll(raw, deadLetterTopic(contract.name), 2);
     expect(dead.map((d) => d.headers[DLQ_HEADERS.errorClass])).toEqual(['decode', 'decode']);
@@ -165,12 +185,19 @@ describe('BatchConsumer against a real broker and registry', () => {
   it('handler-declared dead letters are written before the commit', async () => {
     const contract = { ...contractFor(), partitions: 1 };
     await platform.provision([contract]);
-    await (await platform.producer()).send(contract, [1, 2].map((n) => ({ value: event(n) })));
+    await (
+      await platform.producer()
+    ).send(
+      contract,
+      [1, 2].map((n) => ({ value: event(n) })),
+    );
     const consumer = await platform.consumer<HeapTrackEvent>({
       groupId: unique('g'),
       topics: [contract],
       handler: async (records) => ({
-        deadLetters: records.filter((r) => r.value.sourceEventId === 'e2').map((record) => ({ record, reason: 'no tenant for portal 62515' })),
+        deadLetters: records
+          .filter((r) => r.value.sourceEventId === 'e2')
+          .map((record) => ({ record, reason: 'no tenant for portal 62515' })),
       }),
     });
     await consumer.start();

@@ -143,7 +143,13 @@ export class BatchConsumer<V> {
         records.push({ record: await this.decode(topic, partition, message), message });
       } catch (error) {
         if (isRetriable(error) || isRegistryUnavailable(error)) throw error;
-        deadLetters.push({ message, partition, reason: `decode failed: ${describeError(error)}`, errorClass: 'decode', attempts: 1 });
+        deadLetters.push({
+          message,
+          partition,
+          reason: `decode failed: ${describeError(error)}`,
+          errorClass: 'decode',
+          attempts: 1,
+        });
       }
     }
     const handled = await this.handleWithIsolation(records, payload, deadLetters);
@@ -162,22 +168,40 @@ export class BatchConsumer<V> {
     deadLetters: PendingDeadLetter[],
   ): Promise<boolean> {
     if (items.length === 0) return true;
-    const attempt = await this.runHandler(items.map((i) => i.record), payload);
+    const attempt = await this.runHandler(
+      items.map((i) => i.record),
+      payload,
+    );
     if (attempt.status === 'abandoned') return false;
     if (attempt.status === 'ok') {
       const byOffset = new Map(items.map((i) => [i.record.offset, i.message]));
       for (const dl of attempt.outcome?.deadLetters ?? []) {
         const message = byOffset.get(dl.record.offset);
-        if (message) deadLetters.push({ message, partition: dl.record.partition, reason: dl.reason, errorClass: 'rejected', attempts: 1 });
+        if (message)
+          deadLetters.push({
+            message,
+            partition: dl.record.partition,
+            reason: dl.reason,
+            errorClass: 'rejected',
+            attempts: 1,
+          });
       }
       return true;
     }
     if (items.length === 1) {
       const only = items[0]!;
-      deadLetters.push({ message: only.message, partition: only.record.partition, reason: describeError(attempt.error), errorClass: 'permanent', attempts: attempt.attempts });
+      deadLetters.push({
+        message: only.message,
+        partition: only.record.partition,
+        reason: describeError(attempt.error),
+        errorClass: 'permanent',
+        attempts: attempt.attempts,
+      });
       return true;
     }
-    this.options.logger.warn(`${this.options.groupId}: permanent error in a batch of ${items.length}; isolating: ${describeError(attempt.error)}`);
+    this.options.logger.warn(
+      `${this.options.groupId}: permanent error in a batch of ${items.length}; isolating: ${describeError(attempt.error)}`,
+    );
     for (const item of items) {
       if (!(await this.handleWithIsolation([item], payload, deadLetters))) return false;
     }
@@ -194,7 +218,10 @@ export class BatchConsumer<V> {
   > {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return { status: 'ok', outcome: await this.options.handler(records, { heartbeat: payload.heartbeat }) };
+        return {
+          status: 'ok',
+          outcome: await this.options.handler(records, { heartbeat: payload.heartbeat }),
+        };
       } catch (error) {
         if (!isRetriable(error)) return { status: 'permanent', error, attempts: attempt };
         if (!(await this.backoff(payload, attempt, error))) return { status: 'abandoned' };
@@ -219,7 +246,9 @@ export class BatchConsumer<V> {
     if (attempt >= this.retry.maxAttempts || !this.canContinue(payload)) return false;
     this.counters.retries += 1;
     const delay = backoffDelayMs(this.retry, attempt);
-    this.options.logger.warn(`${this.options.groupId}: transient failure (attempt ${attempt}), retrying in ${delay} ms: ${describeError(error)}`);
+    this.options.logger.warn(
+      `${this.options.groupId}: transient failure (attempt ${attempt}), retrying in ${delay} ms: ${describeError(error)}`,
+    );
     const deadline = Date.now() + delay;
     while (Date.now() < deadline && this.canContinue(payload)) {
       await new Promise<void>((resolve) => {
@@ -269,7 +298,10 @@ export class BatchConsumer<V> {
       ),
     );
     this.counters.deadLettered += items.length;
-    for (const d of items) this.options.logger.warn(`${this.options.groupId}: dead-lettered ${topic}[${d.partition}]@${d.message.offset}: ${d.reason}`);
+    for (const d of items)
+      this.options.logger.warn(
+        `${this.options.groupId}: dead-lettered ${topic}[${d.partition}]@${d.message.offset}: ${d.reason}`,
+      );
   }
 }
 

@@ -1,4 +1,14 @@
-import { DLQ_HEADERS, backoffDelayMs, describeError, headersToStrings, isRetriable, toDeadLetterMessage, PRODUCTION_RETRY, TransientError, PermanentRecordError } from './index';
+import {
+  DLQ_HEADERS,
+  backoffDelayMs,
+  describeError,
+  headersToStrings,
+  isRetriable,
+  toDeadLetterMessage,
+  PRODUCTION_RETRY,
+  TransientError,
+  PermanentRecordError,
+} from './index';
 
 describe('backoffDelayMs (full jitter, capped)', () => {
   it.each([
@@ -26,7 +36,9 @@ describe('error classes', () => {
   });
 
   it('describes errors in one line', () => {
-    expect(describeError(new PermanentRecordError('identity rejected'))).toBe('PermanentRecordError: identity rejected');
+    expect(describeError(new PermanentRecordError('identity rejected'))).toBe(
+      'PermanentRecordError: identity rejected',
+    );
     expect(describeError(42)).toBe('42');
   });
 });
@@ -36,7 +48,16 @@ describe('toDeadLetterMessage', () => {
     const value = Buffer.from([0, 0, 0, 0, 1, 2]);
     const message = toDeadLetterMessage(
       { key: Buffer.from('62515:a@b.c'), value, headers: { traceparent: 'x' } },
-      { topic: 'heap.track-events.v1', partition: 2, offset: '17', consumerGroup: 'heap-writer.track-events', reason: 'r'.repeat(2000), errorClass: 'permanent', attempts: 3, failedAt: 1_700_000_000_000 },
+      {
+        topic: 'heap.track-events.v1',
+        partition: 2,
+        offset: '17',
+        consumerGroup: 'heap-writer.track-events',
+        reason: 'r'.repeat(2000),
+        errorClass: 'permanent',
+        attempts: 3,
+        failedAt: 1_700_000_000_000,
+      },
     );
     expect(message.key?.toString()).toBe('62515:a@b.c');
     expect(message.value).toBe(value);
@@ -56,6 +77,8 @@ describe('toDeadLetterMessage', () => {
 
 describe('headersToStrings', () => {
   it('turns buffers and arrays into strings, keeping the last array value', () => {
-    expect(headersToStrings({ a: Buffer.from('x'), b: 'y', c: [Buffer.from('1'), '2'], d: undefined })).toEqual({ a: 'x', b: 'y', c: '2' });
+    expect(
+      headersToStrings({ a: Buffer.from('x'), b: 'y', c: [Buffer.from('1'), '2'], d: undefined }),
+    ).toEqual({ a: 'x', b: 'y', c: '2' });
   });
 });

@@ -73,7 +73,9 @@ export class KafkaPlatform {
   }
 
   /** Creates (does not start) a batch consumer; see BatchConsumer. */
-  async consumer<V>(options: Omit<BatchConsumerOptions<V>, 'kafka' | 'producer' | 'serde' | 'logger'>): Promise<BatchConsumer<V>> {
+  async consumer<V>(
+    options: Omit<BatchConsumerOptions<V>, 'kafka' | 'producer' | 'serde' | 'logger'>,
+  ): Promise<BatchConsumer<V>> {
     const consumer = new BatchConsumer<V>({
       ...options,
       kafka: this.kafka,

@@ -36,7 +36,14 @@ export const defaultRetryPolicy = (): RetryPolicy =>
   process.env['RETRY_PROFILE'] === 'test' ? TEST_RETRY : PRODUCTION_RETRY;
 
 /** Full-jitter exponential backoff delay for attempt `n` (1-based), in ms. */
-export const backoffDelayMs = (policy: RetryPolicy, attempt: number, random: () => number = Math.random): number => {
-  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.factor ** Math.max(0, attempt - 1));
+export const backoffDelayMs = (
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number => {
+  const ceiling = Math.min(
+    policy.maxDelayMs,
+    policy.initialDelayMs * policy.factor ** Math.max(0, attempt - 1),
+  );
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 };

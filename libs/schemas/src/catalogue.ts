@@ -118,4 +118,7 @@ export const HEAP_WRITER_TRACK_EVENTS_GROUP: ConsumerGroupContract = {
 };
 
 /** Every consumer group of the system. */
-export const CONSUMER_GROUPS = [IDENTITY_RESOLUTION_EMAIL_EVENTS_GROUP, HEAP_WRITER_TRACK_EVENTS_GROUP] as const;
+export const CONSUMER_GROUPS = [
+  IDENTITY_RESOLUTION_EMAIL_EVENTS_GROUP,
+  HEAP_WRITER_TRACK_EVENTS_GROUP,
+] as const;

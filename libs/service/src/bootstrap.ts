@@ -25,9 +25,16 @@ export const createLogger = (name: string): LoggerService =>
  * `onApplicationShutdown` (consumers stop without committing unfinished work, then producers and the
  * database close), and the process exits within `shutdownDeadlineMs` even if something hangs.
  */
-export const bootstrapService = async (module: Type<unknown>, options: BootstrapOptions): Promise<INestApplication> => {
+export const bootstrapService = async (
+  module: Type<unknown>,
+  options: BootstrapOptions,
+): Promise<INestApplication> => {
   const logger = createLogger(options.name);
-  const app = await NestFactory.create(module, { logger, rawBody: options.rawBody ?? false, bufferLogs: false });
+  const app = await NestFactory.create(module, {
+    logger,
+    rawBody: options.rawBody ?? false,
+    bufferLogs: false,
+  });
   app.enableShutdownHooks();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

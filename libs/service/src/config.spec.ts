@@ -9,7 +9,11 @@ const SPEC = defineConfig({
 
 describe('loadConfig', () => {
   it('applies defaults and coercion', () => {
-    expect(loadConfig(SPEC, { SECRET: 'abcdefgh', FLAG: 'true' })).toEqual({ port: 3000, secret: 'abcdefgh', flag: true });
+    expect(loadConfig(SPEC, { SECRET: 'abcdefgh', FLAG: 'true' })).toEqual({
+      port: 3000,
+      secret: 'abcdefgh',
+      flag: true,
+    });
   });
 
   it('treats empty strings as unset', () => {

@@ -29,14 +29,20 @@ export const defineConfig = <T extends ConfigSpec>(spec: T): T => spec;
  * Validates `env` (default `process.env`) against `spec` and returns the typed values.
  * Empty strings count as unset. Throws ConfigError naming every invalid or missing variable.
  */
-export const loadConfig = <T extends ConfigSpec>(spec: T, env: NodeJS.ProcessEnv = process.env): ConfigOf<T> => {
+export const loadConfig = <T extends ConfigSpec>(
+  spec: T,
+  env: NodeJS.ProcessEnv = process.env,
+): ConfigOf<T> => {
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
   for (const [key, variable] of Object.entries(spec)) {
     const raw = env[variable.env];
     const parsed = variable.schema.safeParse(raw === '' ? undefined : raw);
     if (parsed.success) out[key] = parsed.data;
-    else problems.push(`${variable.env}: ${parsed.error.issues.map((i) => i.message).join('; ')} (${variable.description})`);
+    else
+      problems.push(
+        `${variable.env}: ${parsed.error.issues.map((i) => i.message).join('; ')} (${variable.description})`,
+      );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return out as ConfigOf<T>;

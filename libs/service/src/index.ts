@@ -4,3 +4,4 @@ export * from './bootstrap';
 export * from './kafka.module';
 export * from './database';
 export * from './health.controller';
+export * from './metrics';

@@ -1,4 +1,11 @@
-import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { KafkaPlatform, parseBrokers } from '@hubheap/kafka';
 import type { TopicContract } from '@hubheap/schemas';
 import { COMMON_CONFIG } from './common.config';
@@ -36,7 +43,11 @@ export class KafkaModule {
           useFactory: async (opts: KafkaModuleOptions) => {
             const common = loadConfig(COMMON_CONFIG);
             const platform = new KafkaPlatform(
-              { brokers: parseBrokers(common.kafkaBrokers), clientId: opts.clientId, registryUrl: common.schemaRegistryUrl },
+              {
+                brokers: parseBrokers(common.kafkaBrokers),
+                clientId: opts.clientId,
+                registryUrl: common.schemaRegistryUrl,
+              },
               new Logger('kafka'),
             );
             await platform.provision(opts.topics);
