@@ -16,6 +16,8 @@ describe('topic catalogue', () => {
       'hubspot.email-events.v1.dlq',
       'heap.track-events.v1',
       'heap.track-events.v1.dlq',
+      'heap.segment-deltas.v1',
+      'heap.segment-deltas.v1.dlq',
     ]);
   });
 

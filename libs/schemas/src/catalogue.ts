@@ -1,6 +1,7 @@
 import type { HubSpotWebhookEvent } from './generated/hubspot.webhook-events.v1';
 import type { HubSpotEmailEvent } from './generated/hubspot.email-events.v1';
 import type { HeapTrackEvent } from './generated/heap.track-events.v1';
+import type { HeapSegmentDelta } from './generated/heap.segment-deltas.v1';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -89,8 +90,24 @@ export const HEAP_TRACK_EVENTS: TopicContract<HeapTrackEvent> = {
   config: { 'retention.ms': RETAIN_7_DAYS },
 };
 
+/** Heap segment membership deltas (Segments Sync webhook pages), keyed by tenant and segment. */
+export const HEAP_SEGMENT_DELTAS: TopicContract<HeapSegmentDelta> = {
+  name: 'heap.segment-deltas.v1',
+  keyDoc: "`<portalId>:<segmentId>`: one segment's pages stay in order",
+  keyOf: (v) => `${v.portalId}:${v.segmentId}`,
+  valueSchema: loadSchema('heap.segment-deltas.v1'),
+  writer: 'webhook-intake',
+  partitions: 3,
+  config: { 'retention.ms': RETAIN_30_DAYS },
+};
+
 /** Every topic contract, in dependency order. */
-export const TOPICS = [HUBSPOT_WEBHOOK_EVENTS, HUBSPOT_EMAIL_EVENTS, HEAP_TRACK_EVENTS] as const;
+export const TOPICS = [
+  HUBSPOT_WEBHOOK_EVENTS,
+  HUBSPOT_EMAIL_EVENTS,
+  HEAP_TRACK_EVENTS,
+  HEAP_SEGMENT_DELTAS,
+] as const;
 
 /** Every topic name including the dead-letter topics, for provisioning. */
 export const allTopicNames = (): string[] => TOPICS.flatMap((t) => [t.name, deadLetterTopic(t.name)]);
