@@ -7,8 +7,19 @@ import {
   type TopicContract,
   deadLetterTopic,
 } from '@hubheap/schemas';
-import { DLQ_HEADERS, KafkaPlatform, PermanentRecordError, TransientError, headersToStrings } from './index';
-import { MemoryLogger, stackEndpoints, testPlatform } from '@hubheap/testing';
+import {
+  DLQ_HEADERS,
+  KafkaPlatform,
+  parseBrokers,
+  PermanentRecordError,
+  TransientError,
+  headersToStrings,
+} from './index';
+
+// libs/testing builds on this lib, so this spec wires its own platform (no import of libs/testing).
+const brokers = parseBrokers(process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092');
+const registryUrl = process.env['SCHEMA_REGISTRY_URL'] ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
+const quietLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 // Real broker and registry. Each test uses its own topic (a copy of a catalogue contract with a unique
 // name) and its own consumer group, so tests never see each other's records.
@@ -57,8 +68,8 @@ describe('BatchConsumer against a real broker and registry', () => {
   let raw: Kafka;
 
   beforeAll(() => {
-    platform = testPlatform('batch-consumer-it', new MemoryLogger());
-    raw = new Kafka({ clientId: 'raw-it', brokers: stackEndpoints().kafkaBrokers.split(','), logLevel: 1 });
+    platform = new KafkaPlatform({ brokers, clientId: 'batch-consumer-it', registryUrl }, quietLogger);
+    raw = new Kafka({ clientId: 'raw-it', brokers, logLevel: 1 });
   });
   afterAll(async () => {
     await platform.close();

@@ -60,3 +60,33 @@ export {
   type HeapValidationContext,
 } from './fakes/heap/heap-validation';
 export * from './stack';
+export {
+  ContactStore,
+  DEFAULT_CONTACT_PROPERTIES,
+  MAX_BATCH_INPUTS,
+  MAX_SEARCH_LIMIT,
+  MAX_SEARCH_RESULTS,
+  type CrmReply,
+  type HubSpotContact,
+  type HubSpotContactSeed,
+} from './fakes/hubspot/crm-contacts';
+export {
+  CONTACTS_OBJECT_TYPE_ID,
+  MAX_LIST_SEARCH_COUNT,
+  MAX_MEMBERSHIP_PAGE,
+  type HubSpotList,
+  type HubSpotListProcessingType,
+  type HubSpotListSeed,
+} from './fakes/hubspot/crm-lists';
+export { searchRateLimitBody, type HubSpotSearchRateLimitBody } from './fakes/hubspot/crm-errors';
+export {
+  heapHash,
+  sendSegmentDrain,
+  sendSegmentSync,
+  type HeapSegmentRef,
+  type SegmentRetryOptions,
+  type SegmentSyncOptions,
+  type SegmentWebhookAttempt,
+  type SegmentWebhookCommonOptions,
+  type SegmentWebhookResult,
+} from './fakes/heap/segment-webhook-sender';

@@ -1,9 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FakeHttpServer, parseRequestUrl } from '../shared/http-server';
+import { FakeHttpServer, parseRequestUrl, readBody } from '../shared/http-server';
 import { FaultQueue } from '../shared/fault-queue';
 import { SlidingWindow } from '../shared/sliding-window';
 import { queryEmailEvents, type RawEmailEvent } from './email-events.handler';
 import { INVALID_AUTH_MESSAGE, defaultFaultBody, hubspotErrorBody, rateLimitBody } from './hubspot-errors';
+import type { HubSpotContact, HubSpotContactSeed } from './crm-contacts';
+import type { HubSpotList, HubSpotListSeed } from './crm-lists';
+import { PortalCrm, isCrmSearch, routeCrm } from './crm-routes';
+import { searchRateLimitBody } from './crm-errors';
 
 /** Rolling-window burst limit per access token (hubspot-api.md §6); `enabled` false only tracks the headers. */
 export interface HubSpotRateLimitOptions {
@@ -12,6 +16,11 @@ export interface HubSpotRateLimitOptions {
   max: number;
   /** Window length in ms; HubSpot's is 10,000. */
   intervalMs: number;
+  /**
+   * CRM search calls allowed per rolling second per token (§3.3, §6; default 5). Search calls are not counted
+   * in the burst window and get no `X-HubSpot-RateLimit-*` headers.
+   */
+  searchPerSecond?: number;
 }
 
 /** Options of {@link HubSpotFake}. */
@@ -46,6 +55,8 @@ export interface HubSpotRequestRecord {
   status: number;
   token: string | undefined;
   at: number;
+  /** Parsed JSON request body (CRM POST/PUT calls); absent when the body was empty or not JSON. */
+  body?: unknown;
 }
 
 const JSON_TYPE = 'application/json;charset=utf-8';
@@ -71,11 +82,14 @@ export class HubSpotFake {
   private log: HubSpotRequestRecord[] = [];
   private limits: HubSpotRateLimitOptions;
   private window: SlidingWindow;
+  private searchWindow: SlidingWindow;
+  private readonly crmByPortal = new Map<number, PortalCrm>();
 
   constructor(options: HubSpotFakeOptions = {}) {
     this.now = options.now ?? Date.now;
     this.limits = { enabled: false, max: 100, intervalMs: 10_000, ...options.rateLimit };
     this.window = new SlidingWindow({ max: this.limits.max, windowMs: this.limits.intervalMs });
+    this.searchWindow = new SlidingWindow({ max: this.limits.searchPerSecond ?? 5, windowMs: 1000 });
     this.http = new FakeHttpServer((req, res) => this.handle(req, res), options);
   }
 
@@ -115,6 +129,48 @@ export class HubSpotFake {
   setRateLimit(options: Partial<HubSpotRateLimitOptions>): void {
     this.limits = { ...this.limits, ...options };
     this.window = new SlidingWindow({ max: this.limits.max, windowMs: this.limits.intervalMs });
+    this.searchWindow = new SlidingWindow({ max: this.limits.searchPerSecond ?? 5, windowMs: 1000 });
+  }
+
+  /**
+   * Adds or replaces contacts of `portalId` (hubspot-api.md §3.1). `id`: numeric string, auto-assigned (from
+   * 1001, above the highest seeded id) when absent; a known id replaces that contact. `email` is unique
+   * case-insensitively (a clash throws). `hs_object_id`, `createdate` and `lastmodifieddate` are filled in.
+   * Returns the stored contacts in the §3.1 shape.
+   */
+  seedContacts(portalId: number, contacts: readonly HubSpotContactSeed[]): HubSpotContact[] {
+    return this.crm(portalId).contacts.seed(contacts);
+  }
+
+  /** Contacts of `portalId` sorted by numeric id, §3.1 shape (`{id, properties, createdAt, updatedAt, archived}`). */
+  contacts(portalId: number): HubSpotContact[] {
+    return this.crm(portalId).contacts.all();
+  }
+
+  /**
+   * Sets the Property definitions `GET /crm/v3/properties/contacts` answers for `portalId` (§3.4), e.g. the
+   * `results` of contact-properties.json; passed through verbatim. Default: none (`{"results": []}`).
+   */
+  seedContactProperties(portalId: number, results: ReadonlyArray<Record<string, unknown>>): void {
+    this.crm(portalId).properties = results.map((p) => structuredClone(p));
+  }
+
+  /**
+   * Test setup: creates a Lists v3 list in `portalId` as `POST /crm/v3/lists` would (§4.3; objectTypeId default
+   * `0-1`) and pre-fills `members` (record ids, not checked; works for DYNAMIC lists too). Throws on a duplicate name.
+   */
+  createList(portalId: number, seed: HubSpotListSeed): HubSpotList {
+    return this.crm(portalId).lists.create(seed);
+  }
+
+  /** Lists of `portalId` that are not deleted, by numeric listId (§4.3 `PublicObjectList` shape). */
+  lists(portalId: number): HubSpotList[] {
+    return this.crm(portalId).lists.all();
+  }
+
+  /** Record ids in list `listId` of `portalId`, sorted numerically; `[]` for an unknown or deleted list. */
+  listMembers(portalId: number, listId: string): string[] {
+    return this.crm(portalId).lists.members(listId) ?? [];
   }
 
   /** Arms `fault` for the next `n` requests (429, 5xx, 423, 477 + `Retry-After`, slow, malformed body). */
@@ -132,22 +188,41 @@ export class HubSpotFake {
     this.log = [];
   }
 
-  /** Forgets events, faults, window usage and the request log; tokens and rate-limit settings stay. */
+  /** Forgets events, contacts, properties, lists, faults, window usage and the request log; tokens and rate-limit settings stay. */
   reset(): void {
     this.eventsByPortal.clear();
+    this.crmByPortal.clear();
     this.faults.clear();
     this.window.clear();
+    this.searchWindow.clear();
     this.log = [];
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { path, query } = parseRequestUrl(req.url);
+    const params = new URL(req.url ?? '/', 'http://fake.local').searchParams;
     const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
-    const record = { method: req.method ?? 'GET', path, query, token, at: this.now() };
-    const reply = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+    const raw = (await readBody(req)).toString('utf8');
+    let body: unknown;
+    let badJson = false;
+    try {
+      body = raw.trim() === '' ? undefined : (JSON.parse(raw) as unknown);
+    } catch {
+      badJson = true;
+    }
+    const record = {
+      method: req.method ?? 'GET',
+      path,
+      query,
+      token,
+      at: this.now(),
+      ...(body === undefined ? {} : { body }),
+    };
+    const reply = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
       this.log.push({ ...record, status });
       res.writeHead(status, { 'Content-Type': JSON_TYPE, ...headers });
-      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+      if (status === 204 || payload === undefined) res.end();
+      else res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
     };
 
     const fault = this.faults.take(path);
@@ -162,6 +237,17 @@ export class HubSpotFake {
     }
 
     const now = this.now();
+    if (isCrmSearch(record.method, path)) {
+      const searchLimited = this.limits.enabled && this.searchWindow.wouldExceed(token, 1, now);
+      if (searchLimited) return reply(429, searchRateLimitBody(), fault?.headers);
+      this.searchWindow.record(token, 1, now);
+      if (badJson) return reply(400, invalidJson());
+      const [status, payload] = routeCrm({ ...record, params, body }, this.crm(portalId)) ?? [
+        404,
+        noRoute(record.method, path),
+      ];
+      return reply(status, payload, fault?.headers);
+    }
     const limited = this.limits.enabled && this.window.wouldExceed(token, 1, now);
     if (!limited) this.window.record(token, 1, now);
     const headers = {
@@ -172,8 +258,22 @@ export class HubSpotFake {
     };
     if (limited) return reply(429, rateLimitBody('TEN_SECONDLY_ROLLING'), headers);
 
-    const [status, body] = this.route(record.method, path, query, portalId);
-    reply(status, body, headers);
+    if (badJson && (record.method === 'POST' || record.method === 'PUT'))
+      return reply(400, invalidJson(), headers);
+    const crm = path.startsWith('/crm/')
+      ? routeCrm({ ...record, params, body }, this.crm(portalId))
+      : undefined;
+    const [status, payload] = crm ?? this.route(record.method, path, query, portalId);
+    reply(status, payload, headers);
+  }
+
+  private crm(portalId: number): PortalCrm {
+    let crm = this.crmByPortal.get(portalId);
+    if (!crm) {
+      crm = new PortalCrm(this.now);
+      this.crmByPortal.set(portalId, crm);
+    }
+    return crm;
   }
 
   private route(
@@ -192,6 +292,14 @@ export class HubSpotFake {
       const found = events.find((e) => e['created'] === Number(byId[1]) && String(e['id']) === byId[2]);
       return found ? [200, found] : [404, hubspotErrorBody('OBJECT_NOT_FOUND', 'resource not found')];
     }
-    return [404, hubspotErrorBody('OBJECT_NOT_FOUND', `No route for ${method} ${path}`)];
+    return [404, noRoute(method, path)];
   }
+}
+
+function noRoute(method: string, path: string): ReturnType<typeof hubspotErrorBody> {
+  return hubspotErrorBody('OBJECT_NOT_FOUND', `No route for ${method} ${path}`);
+}
+
+function invalidJson(): ReturnType<typeof hubspotErrorBody> {
+  return hubspotErrorBody('VALIDATION_ERROR', 'Invalid input JSON: the request body is not valid JSON.');
 }
