@@ -9,3 +9,7 @@ export * from './consumed-record';
 export * from './batch-consumer';
 export * from './kafka-platform';
 export * from './consumer-lag';
+export * from './replay';
+export * from './replay-admin';
+export * from './dead-letter-reader';
+export * from './dead-letter-redrive';

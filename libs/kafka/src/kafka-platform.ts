@@ -23,6 +23,7 @@ export class KafkaPlatform {
   private producerPromise?: Promise<TypedProducer>;
   private rawProducer?: Producer;
   private adminClient?: Admin;
+  private adminPromise?: Promise<Admin>;
   private readonly consumers: BatchConsumer<unknown>[] = [];
 
   constructor(
@@ -63,13 +64,15 @@ export class KafkaPlatform {
     return this.producerPromise;
   }
 
-  /** A connected kafkajs admin client (offsets, topics, groups). */
-  async admin(): Promise<Admin> {
-    if (!this.adminClient) {
+  /** A connected kafkajs admin client (offsets, topics, groups); concurrent first calls share one connect. */
+  admin(): Promise<Admin> {
+    this.adminPromise ??= (async () => {
       this.adminClient = this.kafka.admin();
       await this.adminClient.connect();
-    }
-    return this.adminClient;
+      return this.adminClient;
+    })();
+    this.adminPromise.catch(() => (this.adminPromise = undefined));
+    return this.adminPromise;
   }
 
   /** Creates (does not start) a batch consumer; see BatchConsumer. */
@@ -94,6 +97,7 @@ export class KafkaPlatform {
     this.producerPromise = undefined;
     await this.adminClient?.disconnect().catch(() => undefined);
     this.adminClient = undefined;
+    this.adminPromise = undefined;
   }
 
   private logKafka(entry: LogEntry): void {
