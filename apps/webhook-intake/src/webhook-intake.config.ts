@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COMMON_CONFIG, defineConfig, env, loadConfig, type ConfigOf } from '@hubheap/service';
+import { heapSegmentTenantList } from './heap-segments/heap-segment-tenants';
 
 /** One HubSpot portal the Email Events poller reads, with the token it reads it with (`content` scope, §2). */
 export interface PortalCredentials {
@@ -102,6 +103,23 @@ export const WEBHOOK_INTAKE_CONFIG = defineConfig({
     schema: positiveInt(4_000),
     description:
       'How long a webhook waits for the Kafka ack before answering 503 (HubSpot gives up after 5 s).',
+  },
+  heapSegmentWebhooks: {
+    env: 'HEAP_SEGMENT_WEBHOOKS',
+    schema: heapSegmentTenantList,
+    description:
+      'JSON `[{"secret":"…","portalId":62515,"heapAppId":"…"}]`: Heap Segments Sync webhook secrets; the matching secret picks the tenant. Empty → `POST /webhooks/heap/segments` answers 503.',
+    sensitive: true,
+  },
+  heapSegmentMaxAgeMs: {
+    env: 'HEAP_SEGMENT_MAX_AGE_MS',
+    schema: positiveInt(300_000),
+    description: 'Oldest accepted `Heap-Hash` timestamp, in ms before now (older → 403).',
+  },
+  heapSegmentFutureSkewMs: {
+    env: 'HEAP_SEGMENT_FUTURE_SKEW_MS',
+    schema: z.coerce.number().int().min(0).default(5_000),
+    description: 'Largest accepted `Heap-Hash` timestamp ahead of now, in ms (further → 403).',
   },
   hubspotBaseUrl: {
     env: 'HUBSPOT_BASE_URL',

@@ -7,12 +7,21 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { KafkaPlatform } from '@hubheap/kafka';
-import { HUBSPOT_EMAIL_EVENTS, HUBSPOT_WEBHOOK_EVENTS, type TopicContract } from '@hubheap/schemas';
+import {
+  HEAP_SEGMENT_DELTAS,
+  HUBSPOT_EMAIL_EVENTS,
+  HUBSPOT_WEBHOOK_EVENTS,
+  type TopicContract,
+} from '@hubheap/schemas';
 import { COMMON_CONFIG, KafkaModule, loadConfig } from '@hubheap/service';
 import { DataSource } from 'typeorm';
 import { EmailPollStateRepository } from './database/email-poll-state.repository';
 import { openIntakeDatabase } from './database/intake-database';
 import { PortalLockRepository } from './database/portal-lock.repository';
+import { HeapSegmentBodyParserInstaller } from './heap-segments/heap-segment-body.middleware';
+import { HeapSegmentIntakeService } from './heap-segments/heap-segment-intake.service';
+import { HeapSegmentMetrics } from './heap-segments/heap-segment.metrics';
+import { HeapSegmentWebhookController } from './heap-segments/heap-segment-webhook.controller';
 import { IntakeMetrics } from './intake.metrics';
 import { EMAIL_POLL_SETTINGS, EmailPollService, type EmailPollSettings } from './poller/email-poll.service';
 import { EmailPollScheduler } from './poller/email-poll-scheduler.service';
@@ -35,10 +44,12 @@ export interface WebhookIntakeModuleOptions {
 
 const DAY_MS = 86_400_000;
 
-/** The two topics webhook-intake writes (KafkaModule's `TopicContract<unknown>` needs the widening cast). */
-export const INTAKE_TOPICS = [HUBSPOT_WEBHOOK_EVENTS, HUBSPOT_EMAIL_EVENTS] as ReadonlyArray<
-  TopicContract<unknown>
->;
+/** The topics webhook-intake writes (KafkaModule's `TopicContract<unknown>` needs the widening cast). */
+export const INTAKE_TOPICS = [
+  HUBSPOT_WEBHOOK_EVENTS,
+  HUBSPOT_EMAIL_EVENTS,
+  HEAP_SEGMENT_DELTAS,
+] as ReadonlyArray<TopicContract<unknown>>;
 
 /** Closes the poller's DataSource last, after the scheduler stopped using it. */
 @Injectable()
@@ -89,7 +100,7 @@ const poller = (options: WebhookIntakeModuleOptions): Provider[] => [
 
 /**
  * webhook-intake's wiring: HubSpot webhooks → `hubspot.webhook-events.v1`, the Email Events poller →
- * `hubspot.email-events.v1` (both topics provisioned at boot), its Postgres schema `webhook_intake`
+ * `hubspot.email-events.v1`, Heap Segments Sync pages → `heap.segment-deltas.v1` (topics provisioned at boot), its Postgres schema `webhook_intake`
  * (migrated at boot) and metrics. Configuration is read when the module is instantiated.
  */
 @Module({})
@@ -100,12 +111,15 @@ export class WebhookIntakeModule {
       imports: options.kafka
         ? []
         : [KafkaModule.forRoot({ clientId: 'webhook-intake', topics: INTAKE_TOPICS })],
-      controllers: [HubSpotWebhookController, PollerController],
+      controllers: [HubSpotWebhookController, PollerController, HeapSegmentWebhookController],
       providers: [
         ...infrastructure(options),
         ...poller(options),
         WebhookBodyParserInstaller,
         WebhookIntakeService,
+        { provide: HeapSegmentMetrics, useFactory: () => new HeapSegmentMetrics() },
+        HeapSegmentBodyParserInstaller,
+        HeapSegmentIntakeService,
       ],
       exports: [INTAKE_CONFIG, EmailPollScheduler, EmailPollStateRepository, EmailPollService, DataSource],
     };

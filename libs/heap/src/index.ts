@@ -3,3 +3,4 @@ export * from './heap.errors';
 export * from './properties.mapper';
 export * from './track.client';
 export * from './bulk-writer';
+export * from './heap-hash';

@@ -134,8 +134,16 @@ export const HEAP_WRITER_TRACK_EVENTS_GROUP: ConsumerGroupContract = {
   topics: [HEAP_TRACK_EVENTS],
 };
 
+/** segment-export reading Heap segment deltas. */
+export const SEGMENT_EXPORT_SEGMENT_DELTAS_GROUP: ConsumerGroupContract = {
+  groupId: 'segment-export.segment-deltas',
+  app: 'segment-export',
+  topics: [HEAP_SEGMENT_DELTAS],
+};
+
 /** Every consumer group of the system. */
 export const CONSUMER_GROUPS = [
   IDENTITY_RESOLUTION_EMAIL_EVENTS_GROUP,
   HEAP_WRITER_TRACK_EVENTS_GROUP,
+  SEGMENT_EXPORT_SEGMENT_DELTAS_GROUP,
 ] as const;

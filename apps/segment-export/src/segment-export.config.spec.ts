@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '@hubheap/service';
+import { ALL_CONFIG_SPECS, loadSegmentExportConfig } from './segment-export.config';
+
+const appDir = join(__dirname, '..');
+
+/** `NAME=value` lines of .env.example (comments skipped). */
+const readEnvExample = (): Record<string, string> =>
+  Object.fromEntries(
+    readFileSync(join(appDir, '.env.example'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => /^[A-Z][A-Z0-9_]*=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+
+const declared = ALL_CONFIG_SPECS.flatMap((spec) => Object.values(spec).map((v) => v.env));
+
+describe('segment-export configuration', () => {
+  const example = readEnvExample();
+
+  it('.env.example lists exactly the variables of the config specs', () => {
+    expect(Object.keys(example).sort()).toEqual([...declared].sort());
+  });
+
+  it('.env.example shows the defaults: loading it equals loading nothing', () => {
+    expect(loadSegmentExportConfig(example)).toEqual(loadSegmentExportConfig({}));
+  });
+
+  it('README documents every variable', () => {
+    const readme = readFileSync(join(appDir, 'README.md'), 'utf8');
+    for (const name of declared) expect(readme).toContain(`\`${name}\``);
+  });
+
+  it('defaults: port 3005, group segment-export.segment-deltas, email match key, 4 h interval, 1 min tick', () => {
+    expect(loadSegmentExportConfig({})).toMatchObject({
+      port: 3005,
+      consumerGroup: 'segment-export.segment-deltas',
+      hubspotIdProperty: 'email',
+      hubspotPortals: [],
+      membershipChunkSize: 500,
+      syncIntervalMs: 14_400_000,
+      schedulerTickMs: 60_000,
+    });
+  });
+
+  it.each([
+    [{ HUBSPOT_PORTALS: 'nope' }, 'HUBSPOT_PORTALS'],
+    [
+      { HUBSPOT_PORTALS: '[{"portalId":1,"accessToken":"a"},{"portalId":1,"accessToken":"b"}]' },
+      'HUBSPOT_PORTALS',
+    ],
+    [{ MEMBERSHIP_CHUNK_SIZE: '501' }, 'MEMBERSHIP_CHUNK_SIZE'],
+    [{ HUBSPOT_API_CALL_RETRIES: '7' }, 'HUBSPOT_API_CALL_RETRIES'],
+    [{ SYNC_INTERVAL_MS: '0' }, 'SYNC_INTERVAL_MS'],
+  ])('rejects %j naming the variable', (source, name) => {
+    expect(() => loadSegmentExportConfig(source)).toThrow(ConfigError);
+    expect(() => loadSegmentExportConfig(source)).toThrow(name);
+  });
+
+  it('never echoes a token in its error', () => {
+    const source = { HUBSPOT_PORTALS: '[{"portalId":-1,"accessToken":"pat-secret-123"}]' };
+    expect(() => loadSegmentExportConfig(source)).toThrow(/^(?![\s\S]*pat-secret-123)/);
+  });
+});

@@ -1,0 +1,77 @@
+import type { HeapSegmentDelta } from '@hubheap/schemas';
+import { verifyHeapHash, type HeapHashWindow } from '@hubheap/heap';
+import { parseHeapSegmentPayload } from './heap-segment-payload';
+import type { HeapSegmentWebhookTenant } from './heap-segment-tenants';
+
+/** A Segments Sync delivery as received (heap-api.md §8.1). */
+export interface HeapSegmentDelivery {
+  /** Value of the `Heap-Hash` header, if any. */
+  heapHash: string | undefined;
+  /** The raw, unparsed body bytes (the HMAC covers exactly these). */
+  rawBody: Buffer;
+  /** Arrival time, ms epoch: checks `ts` and becomes `receivedAt`. */
+  receivedAt: number;
+}
+
+/** A refusal: status and `{error, reason}` (Heap expects 403 for a bad signature). */
+export interface HeapSegmentRefusal {
+  kind: 'refuse';
+  status: 400 | 403 | 503;
+  error: string;
+  reason: string;
+}
+
+export type HeapSegmentVerdict = HeapSegmentRefusal | { kind: 'produce'; delta: HeapSegmentDelta };
+
+/**
+ * Decides about one delivery, first failing check answers: no tenant configured → 503; `Heap-Hash`
+ * missing, malformed, stale, in the future or matching no tenant's secret → 403 (before any JSON
+ * parsing); body not a valid `segment.users.sync`/`segment.users.drain` → 400; else one
+ * HeapSegmentDelta for the page, attributed to the tenant whose secret matched. Pure.
+ */
+export const decideHeapSegmentDelivery = (
+  delivery: HeapSegmentDelivery,
+  tenants: ReadonlyArray<HeapSegmentWebhookTenant>,
+  window: HeapHashWindow,
+): HeapSegmentVerdict => {
+  if (tenants.length === 0) {
+    return refuse(503, 'not_configured', 'HEAP_SEGMENT_WEBHOOKS lists no tenant on this service');
+  }
+  const check = verifyHeapHash(
+    delivery.heapHash,
+    delivery.rawBody,
+    tenants.map((t) => t.secret),
+    delivery.receivedAt,
+    window,
+  );
+  if (!check.ok) return refuse(403, 'invalid_signature', check.reason);
+  const tenant = tenants[check.index]!;
+  const parsed = parseHeapSegmentPayload(delivery.rawBody.toString('utf8'));
+  if (!parsed.ok) return refuse(400, 'invalid_payload', parsed.reason);
+  const p = parsed.payload;
+  return {
+    kind: 'produce',
+    delta: {
+      portalId: tenant.portalId,
+      heapAppId: tenant.heapAppId ?? null,
+      idToken: p.idToken ?? null,
+      action: p.action,
+      segmentId: p.segmentId,
+      segmentName: p.segmentName ?? null,
+      syncTaskId: p.syncTaskId ?? null,
+      pageNumber: p.pageNumber ?? null,
+      totalPages: p.totalPages ?? null,
+      add: p.add,
+      remove: p.remove,
+      receivedAt: delivery.receivedAt,
+      source: 'webhook',
+    },
+  };
+};
+
+const refuse = (status: HeapSegmentRefusal['status'], error: string, reason: string): HeapSegmentRefusal => ({
+  kind: 'refuse',
+  status,
+  error,
+  reason,
+});
