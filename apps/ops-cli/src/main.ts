@@ -4,13 +4,17 @@ import { Command } from 'commander';
 import { registerReplayCommands } from './replay/replay.command';
 import { registerDeadLetterCommands } from './dlq/dlq.command';
 import { registerImportCommands } from './import/import.command';
+import { registerSegmentCommands } from './segments/segments.command';
 
 const program = new Command('hubheap')
-  .description('Operate the HubSpot ⇄ Heap integration: replay, dead letters, historical import')
+  .description(
+    'Operate the HubSpot ⇄ Heap integration: replay, dead letters, historical import, segment members',
+  )
   .showHelpAfterError();
 registerReplayCommands(program);
 registerDeadLetterCommands(program);
 registerImportCommands(program);
+registerSegmentCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);

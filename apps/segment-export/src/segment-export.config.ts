@@ -77,7 +77,7 @@ export const SEGMENT_EXPORT_CONFIG = defineConfig({
   },
   listNameTemplate: {
     env: 'LIST_NAME_TEMPLATE',
-    schema: env.string('Heap segment: {name}'),
+    schema: env.string('{name}'),
     description:
       'HubSpot list name; `{name}` is the Heap segment name (or `#<segmentId>` before one is known).',
   },

@@ -85,7 +85,7 @@ describe('segment-export: Heap pages → webhook-intake → Kafka → fold → H
     const res = await exporter.call('GET', segmentPath);
     return res.status === 200 ? (res.body['presentMembers'] as number) : undefined;
   };
-  const theList = () => hubspot.lists(portalId).find((l) => l.name === `Heap segment: ${segment.name}`);
+  const theList = () => hubspot.lists(portalId).find((l) => l.name === segment.name);
   const syncNow = async () => {
     const res = await exporter.call('POST', `${segmentPath}/sync-now?wait=true`);
     expect(res.status).toBe(200);
