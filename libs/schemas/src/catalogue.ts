@@ -68,7 +68,10 @@ export const HUBSPOT_WEBHOOK_EVENTS: TopicContract<HubSpotWebhookEvent> = {
   config: { 'retention.ms': RETAIN_30_DAYS },
 };
 
-/** HubSpot marketing email events, keyed by portal and recipient so one person's events stay in order. */
+/**
+ * HubSpot marketing email events, keyed by portal and recipient so one person's events stay in order.
+ * The backfill command (`ops-cli import email-events`) produces here too, with `source: 'import'`.
+ */
 export const HUBSPOT_EMAIL_EVENTS: TopicContract<HubSpotEmailEvent> = {
   name: 'hubspot.email-events.v1',
   keyDoc: '`<portalId>:<recipient lower-cased>` (or `<portalId>:` when there is no recipient)',
@@ -90,7 +93,10 @@ export const HEAP_TRACK_EVENTS: TopicContract<HeapTrackEvent> = {
   config: { 'retention.ms': RETAIN_7_DAYS },
 };
 
-/** Heap segment membership deltas (Segments Sync webhook pages), keyed by tenant and segment. */
+/**
+ * Heap segment membership deltas (Segments Sync webhook pages), keyed by tenant and segment.
+ * `ops-cli segments import-members` produces here too, with `source: 'import'`.
+ */
 export const HEAP_SEGMENT_DELTAS: TopicContract<HeapSegmentDelta> = {
   name: 'heap.segment-deltas.v1',
   keyDoc: "`<portalId>:<segmentId>`: one segment's pages stay in order",
