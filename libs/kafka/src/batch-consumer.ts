@@ -70,12 +70,13 @@ export class BatchConsumer<V> {
     return this.options.groupId;
   }
 
-  /** Connects, subscribes and starts consuming. Resolves once the run loop started (not on first batch). */
+  /** Connects and subscribes, then starts consuming in the background (group join included). */
   async start(): Promise<void> {
     this.stopping = false;
     const consumer = this.options.kafka.consumer({
       groupId: this.options.groupId,
-      sessionTimeout: 30_000,
+      // A crashed replica's partitions move after this long (kafkajs default 30 s).
+      sessionTimeout: 10_000,
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 1_000,
       retry: { retries: 10 },
@@ -86,12 +87,19 @@ export class BatchConsumer<V> {
       topics: this.options.topics.map((t) => t.name),
       fromBeginning: this.options.fromBeginning ?? true,
     });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.onBatch(payload),
-    });
+    // kafkajs' run() resolves only after the first group join, which after a crash waits for the dead
+    // member's session to expire; the app should not stay unhealthy that long, so the join goes on in
+    // the background (failures are logged; kafkajs restarts the consumer on retriable ones).
+    void consumer
+      .run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (payload) => this.onBatch(payload),
+      })
+      .catch((error: unknown) =>
+        this.options.logger.error(`${this.options.groupId}: consumer stopped: ${describeError(error)}`),
+      );
   }
 
   /** Stops fetching for every subscribed topic; lag grows, nothing is lost. */
@@ -305,8 +313,15 @@ export class BatchConsumer<V> {
   }
 }
 
-/** The registry client throws plain errors for network failures; those must not dead-letter records. */
-const isRegistryUnavailable = (error: unknown): boolean => {
-  const text = describeError(error);
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up|fetch failed|50[234]/.test(text);
+/**
+ * Registry outages must not dead-letter records: the registry client's HTTP errors carry `status`
+ * (mappersmith ResponseError), network failures only a message. A 404 (unknown schema id) is a poison
+ * record, not an outage.
+ */
+export const isRegistryUnavailable = (error: unknown): boolean => {
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === 'number') return status >= 500 || status === 429 || status === 408;
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up|fetch failed|timeout/i.test(
+    describeError(error),
+  );
 };

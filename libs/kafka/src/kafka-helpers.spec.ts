@@ -1,5 +1,6 @@
 import {
   DLQ_HEADERS,
+  isRegistryUnavailable,
   backoffDelayMs,
   describeError,
   headersToStrings,
@@ -80,5 +81,17 @@ describe('headersToStrings', () => {
     expect(
       headersToStrings({ a: Buffer.from('x'), b: 'y', c: [Buffer.from('1'), '2'], d: undefined }),
     ).toEqual({ a: 'x', b: 'y', c: '2' });
+  });
+});
+
+describe('isRegistryUnavailable', () => {
+  it.each([
+    [Object.assign(new Error('Response Error, status 503'), { status: 503 }), true],
+    [Object.assign(new Error('Schema 50312 not found'), { status: 404 }), false],
+    [new Error('Unknown magic byte in 50312 frames'), false],
+    [new Error('connect ECONNREFUSED 127.0.0.1:8081'), true],
+    [new Error('invalid union index: 36'), false],
+  ])('%p → %p', (error, expected) => {
+    expect(isRegistryUnavailable(error)).toBe(expected);
   });
 });
