@@ -8,8 +8,11 @@ import {
   freePort,
   loadEmailEventFixtures,
   stackEndpoints,
+  type Offsets,
+  positionGroup,
   startApp,
   testPlatform,
+  topicEnds,
   uniqueName,
 } from '@hubheap/testing';
 
@@ -76,6 +79,15 @@ describe('HubSpot email events reach Heap exactly once (poller path)', () => {
   const apps: AppProcess[] = [];
   let env: Record<string, string>;
   let intakePort: number;
+  let platform: KafkaPlatform;
+  // Where this run's records start on each topic (earlier runs' records precede them): consumer groups
+  // are positioned there, so "from the start" means this run's first record.
+  const runStart: Record<string, Offsets> = {};
+  const freshGroup = async (prefix: string, topic: string): Promise<string> => {
+    const groupId = uniqueName(prefix);
+    await positionGroup(platform, groupId, topic, runStart[topic]!);
+    return groupId;
+  };
 
   beforeAll(async () => {
     hubspot.addAccessToken(token, portalId);
@@ -98,24 +110,24 @@ describe('HubSpot email events reach Heap exactly once (poller path)', () => {
       TENANTS: JSON.stringify([{ portalId, heapAppId, emailProperty: 'identity' }]),
       HEAP_BASE_URL: heapUrl,
     };
+    platform = testPlatform('e2e-email-events');
+    for (const topic of ['hubspot.email-events.v1', 'heap.track-events.v1']) {
+      runStart[topic] = await topicEnds(platform, topic);
+    }
     intakePort = await freePort();
+    apps.push(await startApp('webhook-intake', intakePort, env));
+    const identityGroup = await freshGroup('e2e-identity', 'hubspot.email-events.v1');
+    const writerGroup = await freshGroup('e2e-writer', 'heap.track-events.v1');
     apps.push(
-      await startApp('webhook-intake', intakePort, { ...env, CONSUMER_GROUP: uniqueName('e2e-intake') }),
+      await startApp('identity-resolution', await freePort(), { ...env, CONSUMER_GROUP: identityGroup }),
     );
-    apps.push(
-      await startApp('identity-resolution', await freePort(), {
-        ...env,
-        CONSUMER_GROUP: uniqueName('e2e-identity'),
-      }),
-    );
-    apps.push(
-      await startApp('heap-writer', await freePort(), { ...env, CONSUMER_GROUP: uniqueName('e2e-writer') }),
-    );
+    apps.push(await startApp('heap-writer', await freePort(), { ...env, CONSUMER_GROUP: writerGroup }));
   });
 
   afterAll(async () => {
     await Promise.all(apps.map((a) => a.stop()));
     await Promise.all([hubspot.stop(), heap.stop()]);
+    await platform?.close();
   });
 
   const pollOnce = async (): Promise<unknown> => {
@@ -144,15 +156,14 @@ describe('HubSpot email events reach Heap exactly once (poller path)', () => {
   });
 
   it('replaying the topics from the start through fresh consumer groups adds no duplicate in Heap', async () => {
-    const identityGroup = uniqueName('e2e-replay-identity');
-    const writerGroup = uniqueName('e2e-replay-writer');
+    const identityGroup = await freshGroup('e2e-replay-identity', 'hubspot.email-events.v1');
+    const writerGroup = await freshGroup('e2e-replay-writer', 'heap.track-events.v1');
     apps.push(
       await startApp('identity-resolution', await freePort(), { ...env, CONSUMER_GROUP: identityGroup }),
     );
     apps.push(await startApp('heap-writer', await freePort(), { ...env, CONSUMER_GROUP: writerGroup }));
-    const platform: KafkaPlatform = testPlatform('e2e-replay');
     const admin = await platform.admin();
-    try {
+    {
       await eventually(
         async () => (await consumerGroupLag(admin, identityGroup, 'hubspot.email-events.v1')) === 0,
         {
@@ -167,8 +178,6 @@ describe('HubSpot email events reach Heap exactly once (poller path)', () => {
           message: 'writer replay caught up',
         },
       );
-    } finally {
-      await platform.close();
     }
     expect(received(heap, heapAppId)).toEqual(expected);
     // Every replayed event reached Heap again and was de-duplicated by its idempotency key.
