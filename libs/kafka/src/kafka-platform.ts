@@ -93,8 +93,11 @@ export class KafkaPlatform {
   /** Graceful shutdown: consumers (finishing or abandoning their batch without commit), producer, admin. */
   async close(): Promise<void> {
     await Promise.allSettled(this.consumers.map((c) => c.stop()));
-    if (this.producerPromise) await this.rawProducer?.disconnect().catch(() => undefined);
+    // A connect still in flight would otherwise finish after close and leave a live client behind.
+    await Promise.allSettled([this.producerPromise, this.adminPromise]);
+    await this.rawProducer?.disconnect().catch(() => undefined);
     this.producerPromise = undefined;
+    this.rawProducer = undefined;
     await this.adminClient?.disconnect().catch(() => undefined);
     this.adminClient = undefined;
     this.adminPromise = undefined;
