@@ -17,9 +17,14 @@ export interface ExecutedSync {
 
 const MEMBERSHIP_TYPES = new Set(['MANUAL', 'SNAPSHOT']);
 
-/** The list name of a segment: LIST_NAME_TEMPLATE with `{name}` = segment name or `#<segmentId>`. */
-export const listNameOf = (template: string, segment: Pick<SegmentEntity, 'name' | 'segmentId'>): string =>
-  template.replace('{name}', segment.name ?? `#${segment.segmentId}`);
+/**
+ * The list name of a segment: LIST_NAME_TEMPLATE with every `{name}` = segment name or `#<segmentId>`.
+ * A replacer function, so `$&`, `$$`… in a segment name stay literal.
+ */
+export const listNameOf = (template: string, segment: Pick<SegmentEntity, 'name' | 'segmentId'>): string => {
+  const name = segment.name ?? `#${segment.segmentId}`;
+  return template.replaceAll('{name}', () => name);
+};
 
 /**
  * Makes a segment's HubSpot list equal segment ∩ HubSpot contacts (hubspot-api.md §3.2, §4): ensure the
