@@ -18,6 +18,14 @@ describe('topic catalogue', () => {
       'heap.track-events.v1.dlq',
       'heap.segment-deltas.v1',
       'heap.segment-deltas.v1.dlq',
+      'hubspot.contact-changes.v1',
+      'hubspot.contact-changes.v1.dlq',
+      'heap.user-identities.v1',
+      'heap.user-identities.v1.dlq',
+      'integration.settings.v1',
+      'integration.settings.v1.dlq',
+      'integration.status.v1',
+      'integration.status.v1.dlq',
     ]);
   });
 
@@ -42,6 +50,11 @@ describe('topic catalogue', () => {
       expect(() => current.createResolver(released)).not.toThrow();
     },
   );
+
+  it('compacts the topics whose last record per key is the truth', () => {
+    const compacted = TOPICS.filter((t) => t.config['cleanup.policy'] === 'compact').map((t) => t.name);
+    expect(compacted).toEqual(['heap.user-identities.v1', 'integration.settings.v1']);
+  });
 
   it('detects a BACKWARD-incompatible change (a new field without a default)', () => {
     const released = Type.forSchema({ type: 'record', name: 'R', fields: [{ name: 'a', type: 'string' }] });
