@@ -132,6 +132,11 @@ const config = async () => {
       languageOptions: { sourceType: 'commonjs', globals: NODE_GLOBALS },
     },
     { files: ['**/*.mjs'], languageOptions: { sourceType: 'module', globals: NODE_GLOBALS } },
+    // Browser scripts served as static files (control-api's admin page): browser globals, no Node.
+    {
+      files: ['apps/*/src/**/static/**/*.js'],
+      languageOptions: { sourceType: 'script', globals: require('globals').browser },
+    },
     {
       files: ['**/*.ts'],
       extends: [js.configs.recommended, ...tseslint.configs.recommended],
