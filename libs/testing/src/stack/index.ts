@@ -2,3 +2,4 @@ export * from './stack-env';
 export * from './test-platform';
 export * from './app-process';
 export * from './kafka-probe';
+export * from './browser';
