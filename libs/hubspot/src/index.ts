@@ -9,3 +9,4 @@ export * from './email-event-properties.mapper';
 export * from './recipient-identity.mapper';
 export { parseJsonLossless, isRawJsonNumber, type RawJsonNumber } from './lossless-json';
 export * from './portal-access';
+export * from './contact-properties.mapper';
