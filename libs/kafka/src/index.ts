@@ -13,3 +13,4 @@ export * from './replay';
 export * from './replay-admin';
 export * from './dead-letter-reader';
 export * from './dead-letter-redrive';
+export * from './compacted-table';

@@ -4,6 +4,7 @@ import { AvroSerde } from './avro-serde';
 import { TypedProducer } from './typed-producer';
 import { BatchConsumer, type BatchConsumerOptions } from './batch-consumer';
 import { ensureTopics } from './topic-admin';
+import { CompactedTable, type CompactedTableOptions } from './compacted-table';
 import type { KafkaConnectionConfig } from './kafka.config';
 
 /** Minimal logger shape (Nest's Logger fits). */
@@ -25,6 +26,7 @@ export class KafkaPlatform {
   private adminClient?: Admin;
   private adminPromise?: Promise<Admin>;
   private readonly consumers: BatchConsumer<unknown>[] = [];
+  private readonly tables: CompactedTable<unknown>[] = [];
 
   constructor(
     readonly config: KafkaConnectionConfig,
@@ -90,9 +92,34 @@ export class KafkaPlatform {
     return consumer;
   }
 
+  /**
+   * Starts a {@link CompactedTable} of a compacted topic (its own throwaway group, from the earliest
+   * offset); await `table.ready()` before trusting its values. Closed by `close()`.
+   * @throws kafkajs errors when the broker or the topic is unavailable.
+   */
+  async table<V>(
+    contract: TopicContract<V>,
+    options: CompactedTableOptions<V> = {},
+  ): Promise<CompactedTable<V>> {
+    const table = new CompactedTable<V>(
+      contract,
+      {
+        kafka: this.kafka,
+        admin: () => this.admin(),
+        serde: this.serde,
+        logger: this.logger,
+        clientId: this.config.clientId,
+      },
+      options,
+    );
+    this.tables.push(table as CompactedTable<unknown>);
+    await table.start();
+    return table;
+  }
+
   /** Graceful shutdown: consumers (finishing or abandoning their batch without commit), producer, admin. */
   async close(): Promise<void> {
-    await Promise.allSettled(this.consumers.map((c) => c.stop()));
+    await Promise.allSettled([...this.consumers.map((c) => c.stop()), ...this.tables.map((t) => t.close())]);
     // A connect still in flight would otherwise finish after close and leave a live client behind.
     await Promise.allSettled([this.producerPromise, this.adminPromise]);
     await this.rawProducer?.disconnect().catch(() => undefined);
