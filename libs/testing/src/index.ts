@@ -30,6 +30,7 @@ export {
   type HubSpotRateLimitBody,
 } from './fakes/hubspot/hubspot-errors';
 export { signV1, signV3, normalizeSignatureUri, type SignV3Input } from './fakes/hubspot/webhook-signature';
+export { HubSpotOAuth, type HubSpotOAuthOptions, type OAuthReply } from './fakes/hubspot/oauth-routes';
 export {
   sendWebhookBatch,
   type WebhookAttempt,

@@ -8,6 +8,7 @@ import type { HubSpotContact, HubSpotContactSeed } from './crm-contacts';
 import type { HubSpotList, HubSpotListSeed } from './crm-lists';
 import { PortalCrm, isCrmSearch, routeCrm } from './crm-routes';
 import { searchRateLimitBody } from './crm-errors';
+import { HubSpotOAuth } from './oauth-routes';
 
 /** Rolling-window burst limit per access token (hubspot-api.md §6); `enabled` false only tracks the headers. */
 export interface HubSpotRateLimitOptions {
@@ -84,12 +85,15 @@ export class HubSpotFake {
   private window: SlidingWindow;
   private searchWindow: SlidingWindow;
   private readonly crmByPortal = new Map<number, PortalCrm>();
+  /** OAuth endpoints (§5.1): issued access tokens are registered here and expire on the fake's clock. */
+  readonly oauth: HubSpotOAuth;
 
   constructor(options: HubSpotFakeOptions = {}) {
     this.now = options.now ?? Date.now;
     this.limits = { enabled: false, max: 100, intervalMs: 10_000, ...options.rateLimit };
     this.window = new SlidingWindow({ max: this.limits.max, windowMs: this.limits.intervalMs });
     this.searchWindow = new SlidingWindow({ max: this.limits.searchPerSecond ?? 5, windowMs: 1000 });
+    this.oauth = new HubSpotOAuth(this.now, (token, portalId) => this.tokens.set(token, portalId));
     this.http = new FakeHttpServer((req, res) => this.handle(req, res), options);
   }
 
@@ -231,9 +235,20 @@ export class HubSpotFake {
       return reply(fault.status, fault.body ?? defaultFaultBody(fault.status), fault.headers);
     }
 
+    const oauthReply = path.startsWith('/oauth/')
+      ? this.oauth.route(record.method, path, params, raw)
+      : undefined;
+    if (oauthReply) return reply(...oauthReply);
+
     const portalId = token === undefined ? undefined : this.tokens.get(token);
     if (token === undefined || portalId === undefined) {
       return reply(401, hubspotErrorBody('INVALID_AUTHENTICATION', INVALID_AUTH_MESSAGE));
+    }
+    if (this.oauth.isExpired(token)) {
+      return reply(
+        401,
+        hubspotErrorBody('EXPIRED_AUTHENTICATION', 'The OAuth token used to make this call expired.'),
+      );
     }
 
     const now = this.now();
