@@ -5,3 +5,6 @@ export * from './kafka.module';
 export * from './database';
 export * from './health.controller';
 export * from './metrics';
+export * from './tenant-settings';
+export * from './tenant-settings.config';
+export * from './tenant-settings.module';
