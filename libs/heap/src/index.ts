@@ -4,3 +4,4 @@ export * from './properties.mapper';
 export * from './track.client';
 export * from './bulk-writer';
 export * from './heap-hash';
+export * from './user-deletion.client';

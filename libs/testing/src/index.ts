@@ -44,6 +44,7 @@ export {
   type HeapFault,
   type HeapRequestRecord,
 } from './fakes/heap/heap.fake';
+export type { HeapDeletionRecord } from './fakes/heap/heap-deletion';
 export {
   DEFAULT_HEAP_VALIDATION,
   HeapValidationError,

@@ -85,6 +85,20 @@ export class HeapStore {
     }
   }
 
+  /**
+   * Deletes users (and their events) matching any `identity` / `userId` in every app (deletion API,
+   * heap-api.md §7.2: a deletion searches all environments of the account).
+   */
+  deleteUsers(users: ReadonlyArray<{ identity?: string; userId?: string }>): void {
+    const identities = new Set(users.flatMap((u) => (u.identity === undefined ? [] : [u.identity])));
+    const userIds = new Set(users.flatMap((u) => (u.userId === undefined ? [] : [u.userId])));
+    const matches = (u: { identity?: string; userId?: string }): boolean =>
+      (u.identity !== undefined && identities.has(u.identity)) ||
+      (u.userId !== undefined && userIds.has(u.userId));
+    for (const [key, user] of this.users) if (matches(user)) this.users.delete(key);
+    this.events = this.events.filter((e) => !matches(e));
+  }
+
   /** Stored events, oldest first, optionally of one app (copies). */
   listEvents(appId?: string): HeapStoredEvent[] {
     return structuredClone(this.events.filter((e) => appId === undefined || e.appId === appId));

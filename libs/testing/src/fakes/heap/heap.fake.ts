@@ -3,6 +3,7 @@ import { FakeHttpServer, parseRequestUrl, readBody } from '../shared/http-server
 import { FaultQueue } from '../shared/fault-queue';
 import { DEFAULT_HEAP_VALIDATION, HeapValidationError, type HeapValidationOptions } from './heap-properties';
 import { DEFAULT_HEAP_RATE_LIMITS, HeapRateLimiter, type HeapRateLimitOptions } from './heap-rate-limiter';
+import { HeapDeletionApi, type HeapDeletionRecord } from './heap-deletion';
 import { handleInspection } from './heap-inspection';
 import { HeapStore, type HeapAppSummary, type HeapStoredEvent, type HeapUser } from './heap-store';
 import { validateTrackBody, validateUserPropertiesBody, type HeapValidationContext } from './heap-validation';
@@ -23,6 +24,10 @@ export interface HeapFakeOptions {
   validation?: Partial<HeapValidationOptions>;
   /** Rate limits; `{ enabled: false }` disables them. Nested windows are replaced whole. */
   rateLimits?: Partial<HeapRateLimitOptions>;
+  /** Privacy API keys per Main Production app_id (deletion API, §7.1); none by default. */
+  privacyApiKeys?: Record<string, string>;
+  /** A deletion request reads `complete` this long (ms, fake clock) after it was made. Default 1000. */
+  deletionCompleteAfterMs?: number;
 }
 
 /**
@@ -65,7 +70,9 @@ type Reply = (
 
 /**
  * Local fake of Heap's server-side ingestion API (heap-api.md §1–§4, §12). Routes: `POST /api/track` (single
- * and bulk `events`), `POST /api/add_user_properties` (single and bulk `users`); anything else → 404.
+ * and bulk `events`), `POST /api/add_user_properties` (single and bulk `users`), and the privacy API
+ * (`/api/public/v0/auth_token`, `user_deletion`, `deletion_status/{id}`, §7, see {@link HeapDeletionApi});
+ * anything else → 404.
  * Requires `Content-Type: application/json`; validation errors are plain-text 400s; success is 200 with
  * `successBody`. Idempotency and state per app_id ({@link HeapStore}); rate limits per {@link HeapRateLimiter}.
  * Inspection over HTTP (not logged, never faulted): `GET /_fake/events?app_id=`, `GET /_fake/users?app_id=`,
@@ -82,6 +89,7 @@ export class HeapFake {
   private limitOptions: HeapRateLimitOptions;
   private limiter: HeapRateLimiter;
   private successBody: 'OK' | '{}' | '';
+  private readonly deletion: HeapDeletionApi;
 
   constructor(options: HeapFakeOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -95,6 +103,28 @@ export class HeapFake {
     this.limitOptions = { ...DEFAULT_HEAP_RATE_LIMITS, ...options.rateLimits };
     this.limiter = new HeapRateLimiter(this.limitOptions);
     this.http = new FakeHttpServer((req, res) => this.handle(req, res), options);
+    this.deletion = new HeapDeletionApi(
+      this.now,
+      (users) => this.store.deleteUsers(users),
+      options.deletionCompleteAfterMs,
+    );
+    for (const [appId, key] of Object.entries(options.privacyApiKeys ?? {}))
+      this.deletion.setApiKey(appId, key);
+  }
+
+  /** Configures the privacy (deletion API) key of a Main Production app_id (§7.1). */
+  setPrivacyApiKey(appId: string, apiKey: string): void {
+    this.deletion.setApiKey(appId, apiKey);
+  }
+
+  /** Deletion requests received (§7.2), oldest first. */
+  deletionRequests(): HeapDeletionRecord[] {
+    return this.deletion.list();
+  }
+
+  /** Changes how long (ms, fake clock) a deletion request stays `pending`. */
+  setDeletionCompleteAfterMs(ms: number): void {
+    this.deletion.completeAfterMs = ms;
   }
 
   /** Starts the server; resolves with its base URL, e.g. `http://127.0.0.1:41235`. */
@@ -169,6 +199,7 @@ export class HeapFake {
     this.log = [];
     this.faults.clear();
     this.limiter.clear();
+    this.deletion.clear();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -188,6 +219,7 @@ export class HeapFake {
       res.writeHead(status, { 'Content-Type': type, ...headers });
       res.end(text);
     };
+    if (path.startsWith('/api/public/v0/')) return this.handlePrivacy(req, res, method, path);
     if (method !== 'POST' || !ROUTES.has(path)) return reply(404, 'Not Found');
 
     const fault = this.faults.take(path);
@@ -210,6 +242,50 @@ export class HeapFake {
     const counts = countItems(path, body);
     if (fault?.dropBody) return reply(200, this.successBody, { ...counts, dropped: true });
     this.ingest(path, body, counts, reply);
+  }
+
+  /** Privacy routes (§7): JSON answers; armed faults apply (plain-text body). */
+  private async handlePrivacy(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    path: string,
+  ): Promise<void> {
+    const base = { method, path, eventCount: 0, userCount: 0, stored: 0, duplicates: 0, dropped: false };
+    const fault = this.faults.take(path);
+    if (fault?.delayMs) await this.http.delay(fault.delayMs);
+    if (fault?.reset) {
+      req.socket.destroy();
+      return;
+    }
+    const raw = (await readBody(req)).toString('utf8');
+    if (fault?.status !== undefined) {
+      this.log.push({ ...base, status: fault.status, at: this.now(), error: 'Injected fault' });
+      res.writeHead(fault.status, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(`Injected fault: HTTP ${fault.status}`);
+      return;
+    }
+    let body: unknown;
+    try {
+      body = raw.trim() === '' ? undefined : (JSON.parse(raw) as unknown);
+    } catch {
+      body = null;
+    }
+    const [status, payload] = this.deletion.route(
+      method,
+      path,
+      req.headers.authorization,
+      body,
+      this.baseUrl,
+    ) ?? [404, { err: { message: 'Not Found' } }];
+    this.log.push({
+      ...base,
+      status,
+      at: this.now(),
+      ...(status >= 400 ? { error: JSON.stringify(payload) } : {}),
+    });
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(payload));
   }
 
   private ingest(path: string, body: unknown, counts: Partial<HeapRequestRecord>, reply: Reply): void {
