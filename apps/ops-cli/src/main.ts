@@ -5,6 +5,7 @@ import { registerReplayCommands } from './replay/replay.command';
 import { registerDeadLetterCommands } from './dlq/dlq.command';
 import { registerImportCommands } from './import/import.command';
 import { registerSegmentCommands } from './segments/segments.command';
+import { registerContactImportCommand } from './contacts/contacts.command';
 
 const program = new Command('hubheap')
   .description(
@@ -14,6 +15,7 @@ const program = new Command('hubheap')
 registerReplayCommands(program);
 registerDeadLetterCommands(program);
 registerImportCommands(program);
+registerContactImportCommand(program);
 registerSegmentCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
