@@ -34,7 +34,19 @@ export interface HubSpotCallGate {
   /**
    * @param portalId the HubSpot account the call spends budget of
    * @param call one HTTP request (an SDK call); called again after a 429 or 5xx
+   * @param options optional: heartbeat while waiting, longest acceptable wait
    * @returns what `call` resolved to
    */
-  run<T>(portalId: number, call: () => Promise<T>): Promise<T>;
+  run<T>(portalId: number, call: () => Promise<T>, options?: HubSpotCallOptions): Promise<T>;
+}
+
+/** Per-call options of {@link HubSpotCallGate.run}. */
+export interface HubSpotCallOptions {
+  /** Called at least every second while the call waits for budget (e.g. a Kafka consumer's heartbeat). */
+  heartbeat?: () => Promise<void>;
+  /**
+   * Longest single wait accepted, in ms (default: the gate's). A longer one (e.g. after a `DAILY` 429)
+   * throws HubSpotRetriableError (status 429) instead, so a Kafka consumer keeps its offsets and retries.
+   */
+  maxWaitMs?: number;
 }
