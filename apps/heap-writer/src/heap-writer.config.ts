@@ -37,6 +37,12 @@ export const HEAP_WRITER_CONFIG = defineConfig({
     schema: z.coerce.number().int().positive().default(10_000),
     description: 'Deadline of one Heap request in ms; a timeout is retried like a 5xx.',
   },
+  statusReportIntervalMs: {
+    env: 'STATUS_REPORT_INTERVAL_MS',
+    schema: z.coerce.number().int().positive().default(30_000),
+    description:
+      "At most one `integration.status.v1` report per tenant per this many ms per process (a tenant's first write is reported at once).",
+  },
 });
 
 /** Validated heap-writer settings (`heapTimeoutMs` in ms). */

@@ -12,13 +12,15 @@ export type HeapRequestOutcome = 'ok' | 'rejected' | 'retriable';
  * - `heap_writer_events_rejected_total`: events Heap refused and that went to the dead-letter topic;
  * - `heap_writer_heap_requests_total{outcome}`: bulk-track HTTP requests;
  * - `heap_writer_heap_requests_per_event`: requests ÷ records finished (written or dead-lettered) since
- *   start, the bench's "Heap requests per event" (1/1000 at best; retries and isolation raise it).
+ *   start, the bench's "Heap requests per event" (1/1000 at best; retries and isolation raise it);
+ * - `heap_writer_status_reports_total{outcome}`: `integration.status.v1` records sent or failed to send.
  */
 export class HeapWriterMetrics {
   private readonly eventsWritten: Counter;
   private readonly eventsRejected: Counter;
   private readonly requests: Counter<'outcome'>;
   private readonly requestsPerEvent: Gauge;
+  private readonly statusReportsTotal: Counter<'outcome'>;
   private totals = { requests: 0, events: 0 };
 
   constructor(registry: Registry) {
@@ -38,6 +40,12 @@ export class HeapWriterMetrics {
       'Heap bulk-track requests by outcome.',
       ['outcome'],
     );
+    this.statusReportsTotal = counterMetric(
+      registry,
+      'heap_writer_status_reports_total',
+      'integration.status.v1 records by outcome (sent, failed).',
+      ['outcome'],
+    );
     this.requestsPerEvent =
       (registry.getSingleMetric('heap_writer_heap_requests_per_event') as Gauge | undefined) ??
       new Gauge({
@@ -45,6 +53,11 @@ export class HeapWriterMetrics {
         help: 'Heap requests per finished event since start (bench figure).',
         registers: [registry],
       });
+  }
+
+  /** Counts `integration.status.v1` records sent (`sent`) or not sent (`failed`). */
+  statusReports(outcome: 'sent' | 'failed', count: number): void {
+    this.statusReportsTotal.inc({ outcome }, count);
   }
 
   /** Counts one Heap request. */

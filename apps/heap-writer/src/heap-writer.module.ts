@@ -1,10 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { register } from 'prom-client';
 import { HeapClient } from '@hubheap/heap';
-import { HEAP_TRACK_EVENTS } from '@hubheap/schemas';
+import { HEAP_TRACK_EVENTS, INTEGRATION_STATUS, type TopicContract } from '@hubheap/schemas';
 import { KafkaModule } from '@hubheap/service';
 import { type HeapWriterConfig, loadHeapWriterConfig } from './heap-writer.config';
 import { HeapWriterMetrics } from './heap-writer.metrics';
+import { STATUS_REPORT_INTERVAL_MS, StatusReporter } from './status-reporter.service';
 import {
   TRACK_EVENTS_CONSUMER_OPTIONS,
   TrackEventsConsumer,
@@ -15,8 +16,9 @@ import {
 export const HEAP_WRITER_CONFIG_TOKEN = Symbol('HEAP_WRITER_CONFIG');
 
 /**
- * heap-writer's wiring: KafkaPlatform (provisions `heap.track-events.v1` and its `.dlq`), the Heap
- * client, metrics on the process registry, and the track-events consumer, which starts on bootstrap.
+ * heap-writer's wiring: KafkaPlatform (provisions `heap.track-events.v1`, `integration.status.v1` and
+ * their `.dlq`), the Heap client, metrics on the process registry, the status reporter and the
+ * track-events consumer, which starts on bootstrap.
  * Configuration is read from the environment when the module is instantiated (not when imported);
  * `overrides` replace single values (tests pass a Heap fake URL and a unique consumer group).
  */
@@ -25,7 +27,12 @@ export class HeapWriterModule {
   static forRoot(overrides: Partial<HeapWriterConfig> = {}): DynamicModule {
     return {
       module: HeapWriterModule,
-      imports: [KafkaModule.forRoot({ clientId: 'heap-writer', topics: [HEAP_TRACK_EVENTS] })],
+      imports: [
+        KafkaModule.forRoot({
+          clientId: 'heap-writer',
+          topics: [HEAP_TRACK_EVENTS, INTEGRATION_STATUS] as ReadonlyArray<TopicContract<unknown>>,
+        }),
+      ],
       providers: [
         {
           provide: HEAP_WRITER_CONFIG_TOKEN,
@@ -45,9 +52,15 @@ export class HeapWriterModule {
             groupId: config.consumerGroup,
           }),
         },
+        {
+          provide: STATUS_REPORT_INTERVAL_MS,
+          inject: [HEAP_WRITER_CONFIG_TOKEN],
+          useFactory: (config: HeapWriterConfig) => config.statusReportIntervalMs,
+        },
+        StatusReporter,
         TrackEventsConsumer,
       ],
-      exports: [TrackEventsConsumer, HeapWriterMetrics, HEAP_WRITER_CONFIG_TOKEN],
+      exports: [TrackEventsConsumer, HeapWriterMetrics, StatusReporter, HEAP_WRITER_CONFIG_TOKEN],
     };
   }
 }

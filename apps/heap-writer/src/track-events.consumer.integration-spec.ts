@@ -2,7 +2,13 @@ import { randomInt } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DLQ_HEADERS, type KafkaPlatform } from '@hubheap/kafka';
-import { deadLetterTopic, HEAP_TRACK_EVENTS, type HeapTrackEvent } from '@hubheap/schemas';
+import {
+  deadLetterTopic,
+  HEAP_TRACK_EVENTS,
+  type HeapTrackEvent,
+  INTEGRATION_STATUS,
+  type IntegrationStatus,
+} from '@hubheap/schemas';
 import {
   eventually,
   HeapFake,
@@ -80,7 +86,7 @@ describe('heap-writer: heap.track-events.v1 → Heap bulk track', () => {
   beforeAll(async () => {
     await fake.start();
     platform = testPlatform('heap-writer-it', logger);
-    await platform.provision([HEAP_TRACK_EVENTS]);
+    await platform.provision([HEAP_TRACK_EVENTS, INTEGRATION_STATUS]);
     suiteStart = await topicEnds(platform, TOPIC);
   });
   afterEach(async () => {
@@ -190,6 +196,37 @@ describe('heap-writer: heap.track-events.v1 → Heap bulk track', () => {
     });
     expect(Number(dead!.headers[DLQ_HEADERS.originOffset])).toBeGreaterThanOrEqual(0);
     expect(dead!.headers[DLQ_HEADERS.originPartition]).toMatch(/^[0-2]$/);
+  });
+
+  it('reports the first event of a new tenant on integration.status.v1 at once, exactly one record', async () => {
+    const appId = newAppId();
+    fake.addAppId(appId);
+    const statusStart = await topicEnds(platform, INTEGRATION_STATUS.name);
+    const { groupId } = await startWriter(await topicEnds(platform, TOPIC));
+    const status = await collect<IntegrationStatus>(
+      platform,
+      INTEGRATION_STATUS,
+      uniqueName('status-reader'),
+      statusStart,
+      (r) => r.value.appId === appId,
+    );
+    const before = Date.now();
+    const end = await produce(platform, HEAP_TRACK_EVENTS, [trackEvent(appId, 1)]);
+
+    await waitCommitted(groupId, end);
+    await eventually(() => status.records.length >= 1, { ...WAIT, message: 'a status record' });
+    // A second event within the 30 s interval is held back: still one record once it is committed.
+    const end2 = await produce(platform, HEAP_TRACK_EVENTS, [trackEvent(appId, 2)]);
+    await waitCommitted(groupId, end2);
+    await status.stop();
+
+    expect(status.records).toHaveLength(1);
+    const [record] = status.records;
+    expect(record!.key).toBe('62515');
+    expect(record!.value).toMatchObject({ portalId: 62515, appId, eventsWritten: 1 });
+    expect(record!.value.firstWrittenAt).toBeGreaterThanOrEqual(before);
+    expect(record!.value.lastWrittenAt).toBe(record!.value.firstWrittenAt);
+    expect(record!.value.reporter).toMatch(/^.+:\d+$/);
   });
 
   it("replaying this suite's records through a second group stores no duplicate at Heap", async () => {

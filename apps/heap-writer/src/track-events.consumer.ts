@@ -15,6 +15,7 @@ import {
 } from '@hubheap/kafka';
 import { HEAP_TRACK_EVENTS, type HeapTrackEvent } from '@hubheap/schemas';
 import { HeapWriterMetrics } from './heap-writer.metrics';
+import { StatusReporter } from './status-reporter.service';
 import { writeTrackEvents } from './track-events.handler';
 
 /** Injection token of {@link TrackEventsConsumerOptions}. */
@@ -34,6 +35,7 @@ export interface TrackEventsConsumerOptions {
  * after it returned, i.e. after Heap answered 2xx for every event or the event is on
  * `heap.track-events.v1.dlq` (reason header `x-dlq-reason` = Heap's 400 body). A retriable Heap error
  * (429, 408, 5xx, timeout) is rethrown: the runner backs off and retries, offsets uncommitted.
+ * Events Heap accepted are handed to the {@link StatusReporter} (`integration.status.v1`, in the background).
  * Starts on application bootstrap, stops (abandoning an in-flight retry, uncommitted) before shutdown.
  */
 @Injectable()
@@ -46,6 +48,7 @@ export class TrackEventsConsumer implements OnApplicationBootstrap, BeforeApplic
     @Inject(HeapClient) private readonly heap: HeapClient,
     @Inject(HeapWriterMetrics) private readonly metrics: HeapWriterMetrics,
     @Inject(TRACK_EVENTS_CONSUMER_OPTIONS) private readonly options: TrackEventsConsumerOptions,
+    @Inject(StatusReporter) private readonly status: StatusReporter,
   ) {}
 
   /** The running BatchConsumer (counters, pause/resume), once started. */
@@ -78,6 +81,10 @@ export class TrackEventsConsumer implements OnApplicationBootstrap, BeforeApplic
   async handle(records: ConsumedRecord<HeapTrackEvent>[]): Promise<BatchOutcome<HeapTrackEvent>> {
     const outcome = await writeTrackEvents(records, (appId, events) => this.send(appId, events));
     this.metrics.batch(outcome.written, outcome.deadLetters.length);
+    const rejected = new Set(outcome.deadLetters.map((d) => `${d.record.partition}@${d.record.offset}`));
+    this.status.written(
+      records.filter((r) => !rejected.has(`${r.partition}@${r.offset}`)).map((r) => r.value),
+    );
     this.logger.debug(`wrote ${outcome.written} events, rejected ${outcome.deadLetters.length}`);
     return { deadLetters: outcome.deadLetters };
   }
