@@ -138,9 +138,9 @@ export class HubSpotRateBudget implements HubSpotCallGate {
       maxDelay: this.options.transientMaxDelayMs ?? 5_000,
       timeMultiple: 2,
       jitter: 'full',
-      retry: async (error: unknown, next: number) => {
+      retry: async (error: unknown, failures: number) => {
         if (!isTransientFailure(error) || this.closing.signal.aborted) return false;
-        this.logger.warn(`portal ${portalId}: ${error.message}; attempt ${next} follows`);
+        this.logger.warn(`portal ${portalId}: ${error.message} (failure ${failures}); retrying with backoff`);
         if (retryAfterMs) await this.sleep(portalId, retryAfterMs, options);
         await options.heartbeat?.();
         return true;
