@@ -7,8 +7,10 @@ import { DLQ_HEADERS, type KafkaPlatform } from '@hubheap/kafka';
 import {
   deadLetterTopic,
   HEAP_TRACK_EVENTS,
+  HEAP_USER_IDENTITIES,
   type HeapTrackEvent,
   HUBSPOT_EMAIL_EVENTS,
+  HUBSPOT_WEBHOOK_EVENTS,
   type HubSpotEmailEvent,
   type TopicContract,
 } from '@hubheap/schemas';
@@ -65,12 +67,28 @@ describe('identity-resolution: hubspot.email-events.v1 → heap.track-events.v1'
   /** Boots the real IdentityResolutionModule with `config`, its group positioned at the input's end. */
   const startResolver = async (config: Partial<IdentityResolutionConfig>) => {
     const groupId = uniqueName('identity-resolution-it');
+    const webhookEventsGroup = uniqueName('identity-resolution-it-webhooks');
+    const userIdentitiesGroup = uniqueName('identity-resolution-it-identities');
     await positionGroup(platform, groupId, IN, await topicEnds(platform, IN));
+    await positionGroup(
+      platform,
+      webhookEventsGroup,
+      HUBSPOT_WEBHOOK_EVENTS.name,
+      await topicEnds(platform, HUBSPOT_WEBHOOK_EVENTS.name),
+    );
+    await positionGroup(
+      platform,
+      userIdentitiesGroup,
+      HEAP_USER_IDENTITIES.name,
+      await topicEnds(platform, HEAP_USER_IDENTITIES.name),
+    );
     const module = IdentityResolutionModule.forRoot({
       defaultHeapAppId: undefined,
       includeFilteredEvents: false,
       ...config,
       consumerGroup: groupId,
+      webhookEventsGroup,
+      userIdentitiesGroup,
     });
     apps.push(await NestFactory.createApplicationContext(module, { logger }));
     return groupId;
@@ -96,7 +114,12 @@ describe('identity-resolution: hubspot.email-events.v1 → heap.track-events.v1'
 
   beforeAll(async () => {
     platform = testPlatform('identity-resolution-it', logger);
-    await platform.provision([HUBSPOT_EMAIL_EVENTS, HEAP_TRACK_EVENTS]);
+    await platform.provision([
+      HUBSPOT_EMAIL_EVENTS,
+      HEAP_TRACK_EVENTS,
+      HUBSPOT_WEBHOOK_EVENTS,
+      HEAP_USER_IDENTITIES,
+    ]);
   });
   afterEach(async () => {
     await Promise.all([

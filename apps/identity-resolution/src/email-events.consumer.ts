@@ -7,9 +7,13 @@ import {
 } from '@nestjs/common';
 import { type BatchConsumer, type BatchOutcome, type ConsumedRecord, KafkaPlatform } from '@hubheap/kafka';
 import { HEAP_TRACK_EVENTS, HUBSPOT_EMAIL_EVENTS, type HubSpotEmailEvent } from '@hubheap/schemas';
+import { IdentityMapRepository } from './database/identity-map.repository';
+import { PendingRecordsRepository } from './database/pending-records.repository';
 import { planEmailEvents } from './email-events.handler';
+import { identityView, normaliseEmail } from './identity/identity-map';
+import { PendingService } from './identity/pending.service';
 import { IdentityResolutionMetrics } from './identity-resolution.metrics';
-import type { TenantDirectory } from './tenants.config';
+import { emailIsIdentity, resolveTenant, type TenantDirectory } from './tenants.config';
 
 /** Injection token of {@link EmailEventsConsumerOptions}. */
 export const EMAIL_EVENTS_CONSUMER_OPTIONS = Symbol('EMAIL_EVENTS_CONSUMER_OPTIONS');
@@ -25,11 +29,13 @@ export interface EmailEventsConsumerOptions {
 
 /**
  * Adapter from `hubspot.email-events.v1` to `heap.track-events.v1`. Each batch of one partition is
- * planned by {@link planEmailEvents}; the track events are produced in one send that resolves after
- * Kafka acked them (acks=all), and only then does the libs/kafka runner commit the input offsets, so
- * a crash repeats work (Heap drops repeats by idempotency key) but never loses it. Records without a
- * tenant are returned as dead letters; skips are counted per reason and logged at debug.
- * A failed send (kafkajs errors are `retriable`) is retried by the runner with offsets uncommitted.
+ * planned by {@link planEmailEvents} over the identity map it reads first (tenants with a custom email
+ * property); the track events are produced in one send that resolves after Kafka acked them
+ * (acks=all), records without an identity are written to `pending_records`, and only then does the
+ * libs/kafka runner commit the input offsets, so a crash repeats work (Heap drops repeats by
+ * idempotency key) but never loses it. Parked emails whose identity arrived meanwhile are released at
+ * once. Records without a tenant are returned as dead letters; skips are counted per reason.
+ * A failed send or database write (retriable) is retried by the runner with offsets uncommitted.
  */
 @Injectable()
 export class EmailEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -40,6 +46,9 @@ export class EmailEventsConsumer implements OnApplicationBootstrap, BeforeApplic
     @Inject(KafkaPlatform) private readonly platform: KafkaPlatform,
     @Inject(IdentityResolutionMetrics) private readonly metrics: IdentityResolutionMetrics,
     @Inject(EMAIL_EVENTS_CONSUMER_OPTIONS) private readonly options: EmailEventsConsumerOptions,
+    @Inject(IdentityMapRepository) private readonly identities: IdentityMapRepository,
+    @Inject(PendingRecordsRepository) private readonly pendingRecords: PendingRecordsRepository,
+    @Inject(PendingService) private readonly pending: PendingService,
   ) {}
 
   /** The running BatchConsumer (counters, pause/resume), once started. */
@@ -65,14 +74,34 @@ export class EmailEventsConsumer implements OnApplicationBootstrap, BeforeApplic
     await this.consumer.stop();
   }
 
-  /** Plans one partition's batch, produces its track events, returns its dead letters. */
+  /** Plans one partition's batch, produces its track events, parks the unresolved, returns its dead letters. */
   async handle(records: ConsumedRecord<HubSpotEmailEvent>[]): Promise<BatchOutcome<HubSpotEmailEvent>> {
-    const plan = planEmailEvents(records, this.options.tenants);
+    const pairs = this.customEmails(records);
+    const view = identityView(
+      await this.identities.identities(pairs),
+      await this.pendingRecords.waiting(pairs),
+    );
+    const plan = planEmailEvents(records, this.options.tenants, view);
     const producer = await this.platform.producer();
     await producer.send(
       HEAP_TRACK_EVENTS,
       plan.track.map((value) => ({ value })),
     );
+    const now = Date.now();
+    await this.pending.park(
+      plan.pending.map(({ record, appId, email, event }) => ({
+        appId,
+        portalId: record.value.portalId,
+        email,
+        reason: 'no-identity',
+        origin: record,
+        output: { topic: 'heap.track-events.v1', value: event },
+        consumerGroup: this.options.groupId,
+        enqueuedAt: now,
+      })),
+    );
+    // An identity may have arrived between the read above and the park: release checks under its lock.
+    await this.pending.release(plan.pending.map(({ appId, email }) => ({ appId, email })));
     this.metrics.batch(
       plan.track.length,
       plan.skipped.map((s) => s.reason),
@@ -84,5 +113,18 @@ export class EmailEventsConsumer implements OnApplicationBootstrap, BeforeApplic
       );
     }
     return { deadLetters: plan.deadLetters };
+  }
+
+  /** `(app_id, email)` of the batch's records whose tenant maps emails through `heap_identities`. */
+  private customEmails(
+    records: ConsumedRecord<HubSpotEmailEvent>[],
+  ): Array<{ appId: string; email: string }> {
+    const pairs: Array<{ appId: string; email: string }> = [];
+    for (const record of records) {
+      const tenant = resolveTenant(this.options.tenants, record.value.portalId);
+      const email = normaliseEmail(record.value.recipient);
+      if (tenant && email && !emailIsIdentity(tenant)) pairs.push({ appId: tenant.heapAppId, email });
+    }
+    return pairs;
   }
 }

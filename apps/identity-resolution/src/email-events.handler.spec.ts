@@ -63,6 +63,7 @@ describe('planEmailEvents: tenant lookup', () => {
     if ('deadLetter' in expected) {
       expect(plan).toEqual({
         track: [],
+        pending: [],
         skipped: [],
         deadLetters: [{ record: input, reason: expected.deadLetter }],
       });
@@ -101,6 +102,7 @@ describe('planEmailEvents: what an email event becomes', () => {
     const input = record(overrides);
     expect(planEmailEvents([input], listed)).toEqual({
       track: [],
+      pending: [],
       skipped: [{ record: input, reason }],
       deadLetters: [],
     });

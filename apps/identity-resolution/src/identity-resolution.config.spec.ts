@@ -68,15 +68,23 @@ describe('identity-resolution configuration', () => {
     });
   });
 
-  it('refuses another emailProperty at boot, naming the issue that adds it', () => {
+  it('accepts a custom Heap user property as emailProperty and a HubSpot token per tenant', () => {
+    const config = loadIdentityResolutionConfig({
+      TENANTS:
+        '[{"portalId":62515,"heapAppId":"1","emailProperty":"work_email","hubspotAccessToken":"pat-1"}]',
+    });
+    expect(config.tenants).toEqual([
+      { portalId: 62515, heapAppId: '1', emailProperty: 'work_email', hubspotAccessToken: 'pat-1' },
+    ]);
+  });
+
+  it('never shows a tenant token in a configuration error', () => {
     const load = () =>
       loadIdentityResolutionConfig({
-        TENANTS: '[{"portalId":62515,"heapAppId":"1","emailProperty":"work_email"}]',
+        TENANTS: '[{"portalId":62515,"heapAppId":"","hubspotAccessToken":"pat-secret"}]',
       });
     expect(load).toThrow(ConfigError);
-    expect(load).toThrow(
-      /TENANTS\[0\] \(portal 62515\): emailProperty "work_email" is not supported yet.*issue #3/,
-    );
+    expect(load).not.toThrow(/pat-secret/);
   });
 });
 
@@ -91,6 +99,7 @@ describe('parseTenants', () => {
     ],
     ['empty heapAppId', '[{"portalId":1,"heapAppId":" "}]', /TENANTS\[0\]\.heapAppId/],
     ['a misspelt key', '[{"portalId":1,"heapAppId":"1","emailProp":"identity"}]', /Unrecognized key/],
+    ['a blank emailProperty', '[{"portalId":1,"heapAppId":"1","emailProperty":" "}]', /emailProperty/],
     [
       'a portal twice',
       '[{"portalId":1,"heapAppId":"1"},{"portalId":1,"heapAppId":"2"}]',

@@ -1,6 +1,10 @@
 import { COMMON_CONFIG, type ConfigOf, defineConfig, env, loadConfig } from '@hubheap/service';
 import { z } from 'zod';
-import { IDENTITY_RESOLUTION_EMAIL_EVENTS_GROUP } from '@hubheap/schemas';
+import {
+  IDENTITY_RESOLUTION_EMAIL_EVENTS_GROUP,
+  IDENTITY_RESOLUTION_USER_IDENTITIES_GROUP,
+  IDENTITY_RESOLUTION_WEBHOOK_EVENTS_GROUP,
+} from '@hubheap/schemas';
 import { tenantsVariableSchema } from './tenants.config';
 
 /**
@@ -11,6 +15,7 @@ export const IDENTITY_RESOLUTION_CONFIG = defineConfig({
   kafkaBrokers: COMMON_CONFIG.kafkaBrokers,
   schemaRegistryUrl: COMMON_CONFIG.schemaRegistryUrl,
   logFormat: COMMON_CONFIG.logFormat,
+  databaseUrl: COMMON_CONFIG.databaseUrl,
   host: {
     env: 'HOST',
     schema: env.string('127.0.0.1'),
@@ -27,17 +32,44 @@ export const IDENTITY_RESOLUTION_CONFIG = defineConfig({
     description:
       'Kafka consumer group; change it only to replay through a separate group (or for isolated test runs).',
   },
+  webhookEventsGroup: {
+    env: 'WEBHOOK_EVENTS_CONSUMER_GROUP',
+    schema: env.string(IDENTITY_RESOLUTION_WEBHOOK_EVENTS_GROUP.groupId),
+    description: 'Kafka consumer group reading contact lifecycle webhooks (`hubspot.webhook-events.v1`).',
+  },
+  userIdentitiesGroup: {
+    env: 'USER_IDENTITIES_CONSUMER_GROUP',
+    schema: env.string(IDENTITY_RESOLUTION_USER_IDENTITIES_GROUP.groupId),
+    description: 'Kafka consumer group reading the Heap identity feed (`heap.user-identities.v1`).',
+  },
   tenants: {
     env: 'TENANTS',
     schema: tenantsVariableSchema,
+    sensitive: true,
     description:
-      'JSON array of tenants `[{"portalId":62515,"heapAppId":"1234567890","emailProperty":"identity"}]`; only emailProperty `identity` for now (custom property: issue #3).',
+      'JSON array of tenants `[{"portalId":62515,"heapAppId":"1234567890","emailProperty":"work_email","hubspotAccessToken":"pat-…"}]`; emailProperty `identity` (default) or a custom Heap user property.',
   },
   defaultHeapAppId: {
     env: 'DEFAULT_HEAP_APP_ID',
     schema: z.string().trim().min(1).optional(),
     description:
       'Heap app_id for portals not in TENANTS; unset = their email events are dead-lettered (`no tenant for portal N`).',
+  },
+  pendingMaxAgeMs: {
+    env: 'PENDING_MAX_AGE_MS',
+    schema: env.int(7 * 24 * 3600 * 1000),
+    description:
+      'How long (ms) a record waits for a Heap identity before it is dead-lettered (`no Heap identity for <email> after <n> ms`).',
+  },
+  pendingSweepIntervalMs: {
+    env: 'PENDING_SWEEP_INTERVAL_MS',
+    schema: env.int(60_000),
+    description: 'How often (ms) expired waiting records are moved to the dead-letter topic.',
+  },
+  hubspotBaseUrl: {
+    env: 'HUBSPOT_BASE_URL',
+    schema: env.url('https://api.hubapi.com'),
+    description: 'HubSpot API base URL (the fake in tests and the local demo).',
   },
   includeFilteredEvents: {
     env: 'INCLUDE_FILTERED_EVENTS',

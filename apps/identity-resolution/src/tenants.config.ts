@@ -10,12 +10,25 @@ export interface Tenant {
   /** Heap `app_id` (environment id, a numeric string such as `"1234567890"`; heap-api.md §1). */
   heapAppId: string;
   /**
-   * Which Heap field holds the person's email. Only `identity` in this cut: the Heap identity is the
-   * recipient email trimmed and lower-cased (heap-api.md §11). A custom Heap user property comes with
-   * issue #3 (the `heap.user-identities.v1` feed and CSV import).
+   * Which Heap field holds the person's email: `identity` (the Heap identity is the email trimmed and
+   * lower-cased, heap-api.md §11) or the name of a custom Heap user property (e.g. `work_email`), whose
+   * email → identity map is fed by `heap.user-identities.v1` (feed or `ops-cli import heap-users`).
    */
-  emailProperty: 'identity';
+  emailProperty: string;
+  /**
+   * HubSpot access token of the portal (private-app or OAuth, `crm.objects.contacts.read`) for reading
+   * the email of contacts the lifecycle webhooks name without one (hubspot-api.md §3.2). Optional:
+   * without it such contacts stay without email. Never logged.
+   */
+  hubspotAccessToken?: string;
 }
+
+/** The email property value meaning "the Heap identity is the email itself". */
+export const IDENTITY_EMAIL_PROPERTY = 'identity';
+
+/** True when the tenant's Heap identity is the normalised email (no identity map needed). */
+export const emailIsIdentity = (tenant: Pick<Tenant, 'emailProperty'>): boolean =>
+  tenant.emailProperty === IDENTITY_EMAIL_PROPERTY;
 
 /** Every tenant setting the email-event handler reads. */
 export interface TenantDirectory {
@@ -31,16 +44,14 @@ const tenantSchema = z
   .object({
     portalId: z.number().int().positive(),
     heapAppId: z.string().trim().min(1),
-    emailProperty: z.string().default('identity'),
+    emailProperty: z.string().trim().min(1).default(IDENTITY_EMAIL_PROPERTY),
+    hubspotAccessToken: z.string().min(1).optional(),
   })
   .strict();
 
-const UNSUPPORTED_EMAIL_PROPERTY =
-  'is not supported yet: only "identity" (the recipient email is the Heap identity); a custom Heap user property as the email property comes with issue #3';
-
 /**
- * Parses the `TENANTS` JSON, e.g. `[{"portalId":62515,"heapAppId":"1234567890","emailProperty":"identity"}]`
- * (`emailProperty` defaults to `identity`). Pure.
+ * Parses the `TENANTS` JSON, e.g. `[{"portalId":62515,"heapAppId":"1234567890","emailProperty":"work_email"}]`
+ * (`emailProperty` defaults to `identity`; `hubspotAccessToken` optional). Pure; problems never quote a token.
  * @returns the tenants, or every problem found, each naming the element (`TENANTS[1] (portal 62515): …`).
  */
 export const parseTenants = (
@@ -65,12 +76,11 @@ export const parseTenants = (
           (issue) => `${where}.${issue.path.join('.') || '(element)'}: ${issue.message}`,
         ),
       );
-    } else if (parsed.data.emailProperty !== 'identity') {
-      problems.push(`${where}: emailProperty "${parsed.data.emailProperty}" ${UNSUPPORTED_EMAIL_PROPERTY}`);
     } else if (tenants.some((t) => t.portalId === parsed.data.portalId)) {
       problems.push(`${where}: portal ${parsed.data.portalId} is listed twice`);
     } else {
-      tenants.push({ ...parsed.data, emailProperty: 'identity' });
+      const { hubspotAccessToken, ...rest } = parsed.data;
+      tenants.push(hubspotAccessToken ? { ...rest, hubspotAccessToken } : rest);
     }
   });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, tenants };

@@ -1,0 +1,153 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { type BatchConsumer, type BatchOutcome, type ConsumedRecord, KafkaPlatform } from '@hubheap/kafka';
+import { HUBSPOT_CONTACT_CHANGES, HUBSPOT_WEBHOOK_EVENTS, type HubSpotWebhookEvent } from '@hubheap/schemas';
+import { ContactsRepository } from './database/contacts.repository';
+import { IdentityMapRepository } from './database/identity-map.repository';
+import { PendingRecordsRepository } from './database/pending-records.repository';
+import { identityView } from './identity/identity-map';
+import { PendingService } from './identity/pending.service';
+import { IdentityResolutionMetrics } from './identity-resolution.metrics';
+import { contactsToFetch, planContactLifecycle } from './lifecycle/contact-lifecycle.rules';
+import { contactKey, type ContactState } from './lifecycle/contact-state';
+import { HubSpotContactEmails } from './lifecycle/hubspot-contact-emails.client';
+import { emailIsIdentity, resolveTenant, type TenantDirectory } from './tenants.config';
+
+/** Injection token of {@link WebhookEventsConsumerOptions}. */
+export const WEBHOOK_EVENTS_CONSUMER_OPTIONS = Symbol('WEBHOOK_EVENTS_CONSUMER_OPTIONS');
+
+/** How the lifecycle consumer joins Kafka and which tenants it serves. */
+export interface WebhookEventsConsumerOptions {
+  /** `identity-resolution.webhook-events` in production. */
+  groupId: string;
+  tenants: TenantDirectory;
+}
+
+type WebhookRecord = ConsumedRecord<HubSpotWebhookEvent>;
+
+/**
+ * Adapter from `hubspot.webhook-events.v1` (contact.* only) to `hubspot.contact-changes.v1`. Per batch:
+ * reads the stored contacts, asks HubSpot for the email of contacts named without one (CRM batch read,
+ * hubspot-api.md §3.2), reads the identity map, plans with {@link planContactLifecycle}, produces the
+ * changes (acks=all), writes contacts / privacy deletions in one transaction, parks changes waiting for
+ * an identity, then returns dead letters; the runner commits afterwards. A retry recomputes from the
+ * unchanged state, so a crash between produce and write only repeats changes.
+ */
+@Injectable()
+export class WebhookEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WebhookEventsConsumer.name);
+  private consumer?: BatchConsumer<HubSpotWebhookEvent>;
+
+  constructor(
+    @Inject(KafkaPlatform) private readonly platform: KafkaPlatform,
+    @Inject(IdentityResolutionMetrics) private readonly metrics: IdentityResolutionMetrics,
+    @Inject(WEBHOOK_EVENTS_CONSUMER_OPTIONS) private readonly options: WebhookEventsConsumerOptions,
+    @Inject(ContactsRepository) private readonly contactsRepository: ContactsRepository,
+    @Inject(IdentityMapRepository) private readonly identities: IdentityMapRepository,
+    @Inject(PendingRecordsRepository) private readonly pendingRecords: PendingRecordsRepository,
+    @Inject(PendingService) private readonly pending: PendingService,
+    @Inject(HubSpotContactEmails) private readonly hubspot: HubSpotContactEmails,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.consumer = await this.platform.consumer<HubSpotWebhookEvent>({
+      groupId: this.options.groupId,
+      topics: [HUBSPOT_WEBHOOK_EVENTS],
+      handler: (records) => this.handle(records),
+    });
+    await this.consumer.start();
+    this.logger.log(`consuming ${HUBSPOT_WEBHOOK_EVENTS.name} as ${this.options.groupId}`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  /** Plans and applies one partition's batch. */
+  async handle(records: WebhookRecord[]): Promise<BatchOutcome<HubSpotWebhookEvent>> {
+    const contacts = await this.contactsRepository.contacts(this.contactKeys(records));
+    const fetchedEmails = new Map<string, string | null>();
+    for (const [portalId, ids] of contactsToFetch(records, this.options.tenants, contacts)) {
+      for (const [id, email] of await this.hubspot.emails(portalId, ids))
+        fetchedEmails.set(contactKey(portalId, id), email);
+    }
+    const pairs = this.customEmails(records, contacts, fetchedEmails);
+    const identities = identityView(
+      await this.identities.identities(pairs),
+      await this.pendingRecords.waiting(pairs),
+    );
+    const plan = planContactLifecycle(records, this.options.tenants, { contacts, fetchedEmails, identities });
+    const producer = await this.platform.producer();
+    await producer.send(
+      HUBSPOT_CONTACT_CHANGES,
+      plan.changes.map((value) => ({ value })),
+    );
+    await this.contactsRepository.apply(plan);
+    const now = Date.now();
+    await this.pending.park(
+      plan.pending.map(({ record, appId, email, change }) => ({
+        appId,
+        portalId: record.value.portalId,
+        email,
+        reason: 'no-identity',
+        origin: record,
+        output: { topic: 'hubspot.contact-changes.v1', value: change },
+        consumerGroup: this.options.groupId,
+        enqueuedAt: now,
+      })),
+    );
+    await this.pending.release(plan.pending.map(({ appId, email }) => ({ appId, email })));
+    for (const c of plan.changes) this.metrics.contactChanges.inc({ change: c.change });
+    for (const { record, reason } of plan.skipped) {
+      this.metrics.webhookSkipped.inc({ reason });
+      this.logger.debug(
+        `skipped ${record.topic}[${record.partition}]@${record.offset} (${record.value.subscriptionType} ${record.value.objectId}): ${reason}`,
+      );
+    }
+    return { deadLetters: plan.deadLetters };
+  }
+
+  /** Every contact the batch names (object, merge survivor, merged ids). */
+  private contactKeys(records: WebhookRecord[]): Array<{ portalId: number; contactId: string }> {
+    const keys = new Map<string, { portalId: number; contactId: string }>();
+    for (const { value: e } of records) {
+      if (!e.subscriptionType.startsWith('contact.')) continue;
+      const ids = [e.objectId, e.primaryObjectId, e.newObjectId, ...e.mergedObjectIds];
+      for (const id of ids)
+        if (id) keys.set(contactKey(e.portalId, id), { portalId: e.portalId, contactId: id });
+    }
+    return [...keys.values()];
+  }
+
+  /** `(app_id, email)` pairs the plan may need identities for (custom email property tenants only). */
+  private customEmails(
+    records: WebhookRecord[],
+    contacts: ReadonlyMap<string, ContactState>,
+    fetched: ReadonlyMap<string, string | null>,
+  ): Array<{ appId: string; email: string }> {
+    const pairs: Array<{ appId: string; email: string }> = [];
+    const add = (appId: string, raw: string | null | undefined) => {
+      const email = (raw ?? '').trim().toLowerCase();
+      if (email) pairs.push({ appId, email });
+    };
+    for (const { value: e } of records) {
+      const tenant = resolveTenant(this.options.tenants, e.portalId);
+      if (!tenant || emailIsIdentity(tenant)) continue;
+      if (e.propertyName === 'email') add(tenant.heapAppId, e.propertyValue);
+    }
+    for (const c of contacts.values()) {
+      const tenant = resolveTenant(this.options.tenants, c.portalId);
+      if (tenant && !emailIsIdentity(tenant)) add(tenant.heapAppId, c.email);
+    }
+    for (const [key, email] of fetched) {
+      const tenant = resolveTenant(this.options.tenants, Number(key.split(':')[0]));
+      if (tenant && !emailIsIdentity(tenant)) add(tenant.heapAppId, email);
+    }
+    return pairs;
+  }
+}
