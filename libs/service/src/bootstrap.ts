@@ -14,6 +14,8 @@ export interface BootstrapOptions {
   rawBody?: boolean;
   /** Hard deadline for a graceful shutdown after SIGTERM/SIGINT (ms). Default 10 000. */
   shutdownDeadlineMs?: number;
+  /** Runs after the app is created and before it listens (e.g. OpenAPI docs, static files). */
+  configure?: (app: INestApplication) => void | Promise<void>;
 }
 
 /** The process-wide logger: JSON lines unless LOG_FORMAT=text. Never give it secrets. */
@@ -44,6 +46,7 @@ export const bootstrapService = async (
       }, options.shutdownDeadlineMs ?? 10_000).unref();
     });
   }
+  await options.configure?.(app);
   await app.listen(options.port, options.host ?? process.env['HOST'] ?? '127.0.0.1');
   logger.log(`${options.name} listening on ${await app.getUrl()}`);
   return app;
