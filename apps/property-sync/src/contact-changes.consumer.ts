@@ -1,0 +1,132 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { HeapClient } from '@hubheap/heap';
+import { ContactPropertiesClient } from '@hubheap/hubspot';
+import {
+  type BatchConsumer,
+  type BatchOutcome,
+  type ConsumedRecord,
+  describeError,
+  isRetriable,
+  KafkaPlatform,
+} from '@hubheap/kafka';
+import { HUBSPOT_CONTACT_CHANGES, type HubSpotContactChange } from '@hubheap/schemas';
+import { planContactChanges, readsByPortal, type ContactRead } from './contact-changes.planner';
+import { UserDeletionsService } from './heap/user-deletions.service';
+import { PropertyDefinitionCache } from './hubspot/property-definition.cache';
+import { PropertySyncMetrics } from './property-sync.metrics';
+import { buildUserWrites, type HeapUserWrite, writeUserProperties } from './user-properties.writer';
+
+type ChangeRecord = ConsumedRecord<HubSpotContactChange>;
+
+/** Injection token of {@link ContactChangesConsumerOptions}. */
+export const CONTACT_CHANGES_CONSUMER_OPTIONS = Symbol('CONTACT_CHANGES_CONSUMER_OPTIONS');
+
+/** How the consumer joins Kafka and which portals it can read. */
+export interface ContactChangesConsumerOptions {
+  groupId: string;
+  maxBatchSize: number;
+  /** Portals with a HubSpot token (HUBSPOT_PORTALS); changes of others are dead-lettered. */
+  portalIds: ReadonlySet<number>;
+}
+
+/**
+ * Adapter from `hubspot.contact-changes.v1` to Heap (issue 3 parts 2 and 4). Per batch (one
+ * partition): {@link planContactChanges} coalesces changes per contact; privacy deletions are
+ * requested and recorded; the remaining contacts are read with every cached property name (batch
+ * read ≤ 100, through the portal's HubSpotCallGate) and written with bulk add_user_properties
+ * (≤ 1000 users, isolation of a refused user). Offsets are committed by the runner only after the
+ * handler returned: a retriable HubSpot/Heap error (429, 5xx, timeout) is rethrown and the batch
+ * retried uncommitted; a refused user or deletion is dead-lettered with the reason.
+ */
+@Injectable()
+export class ContactChangesConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ContactChangesConsumer.name);
+  private consumer?: BatchConsumer<HubSpotContactChange>;
+
+  constructor(
+    @Inject(KafkaPlatform) private readonly platform: KafkaPlatform,
+    @Inject(ContactPropertiesClient) private readonly hubspot: ContactPropertiesClient,
+    @Inject(PropertyDefinitionCache) private readonly cache: PropertyDefinitionCache,
+    @Inject(HeapClient) private readonly heap: HeapClient,
+    @Inject(UserDeletionsService) private readonly deletions: UserDeletionsService,
+    @Inject(PropertySyncMetrics) private readonly metrics: PropertySyncMetrics,
+    @Inject(CONTACT_CHANGES_CONSUMER_OPTIONS) private readonly options: ContactChangesConsumerOptions,
+  ) {}
+
+  /** The running BatchConsumer, once started. */
+  get batchConsumer(): BatchConsumer<HubSpotContactChange> | undefined {
+    return this.consumer;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.consumer = await this.platform.consumer<HubSpotContactChange>({
+      groupId: this.options.groupId,
+      topics: [HUBSPOT_CONTACT_CHANGES],
+      maxBatchSize: this.options.maxBatchSize,
+      handler: (records) => this.handle(records),
+    });
+    await this.consumer.start();
+    this.logger.log(`consuming ${HUBSPOT_CONTACT_CHANGES.name} as ${this.options.groupId}`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  /** Handles one partition's batch; see the class doc for the error contract. */
+  async handle(records: ChangeRecord[]): Promise<BatchOutcome<HubSpotContactChange>> {
+    const plan = planContactChanges(records, this.options.portalIds);
+    const deadLetters = [...plan.deadLetters];
+    for (const { reason } of plan.skipped) this.metrics.changesSkipped(reason);
+    for (const deletion of plan.deletions) {
+      try {
+        await this.deletions.request(deletion);
+      } catch (error) {
+        if (isRetriable(error)) throw error;
+        deadLetters.push({ record: deletion.record, reason: describeError(error) });
+      }
+    }
+    const writes: HeapUserWrite[] = [];
+    for (const [portalId, reads] of readsByPortal(plan.reads))
+      writes.push(...(await this.readPortal(portalId, reads)));
+    const outcome = await writeUserProperties(writes, (appId, users) =>
+      this.heap.addUserProperties(appId, users),
+    );
+    deadLetters.push(...outcome.deadLetters);
+    this.metrics.usersWritten(outcome.written);
+    this.metrics.changesDeadLettered(deadLetters.length);
+    return { deadLetters };
+  }
+
+  private async readPortal(portalId: number, reads: ContactRead[]): Promise<HeapUserWrite[]> {
+    const wanted = new Set<string>();
+    for (const read of reads)
+      if (read.changedProperties !== 'all') for (const name of read.changedProperties) wanted.add(name);
+    const portal = await this.cache.forPortal(portalId, wanted);
+    const { contacts } = await this.hubspot.batchRead(
+      portalId,
+      reads.map((r) => r.contactId),
+      portal.names,
+    );
+    const built = buildUserWrites(reads, new Map(contacts.map((c) => [c.id, c])), portal);
+    this.metrics.changesSkipped(
+      'not-found',
+      built.notFound.reduce((n, r) => n + r.records.length, 0),
+    );
+    this.metrics.changesSkipped(
+      'no-properties',
+      built.empty.reduce((n, r) => n + r.records.length, 0),
+    );
+    this.metrics.changesSkipped(
+      'coalesced',
+      reads.reduce((n, r) => n + r.records.length - 1, 0),
+    );
+    return built.writes;
+  }
+}

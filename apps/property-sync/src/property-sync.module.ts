@@ -1,0 +1,160 @@
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { HeapClient, HeapUserDeletionClient } from '@hubheap/heap';
+import { ContactPropertiesClient, type HubSpotCallGate, StaticTokenProvider } from '@hubheap/hubspot';
+import { HUBSPOT_CONTACT_CHANGES, type TopicContract } from '@hubheap/schemas';
+import { COMMON_CONFIG, KafkaModule, loadConfig } from '@hubheap/service';
+import { DataSource } from 'typeorm';
+import {
+  CONTACT_CHANGES_CONSUMER_OPTIONS,
+  ContactChangesConsumer,
+  type ContactChangesConsumerOptions,
+} from './contact-changes.consumer';
+import { DeletionRepository } from './database/deletion.repository';
+import { PropertyCacheRepository } from './database/property-cache.repository';
+import { openPropertySyncDatabase } from './database/property-sync-database';
+import { DELETION_STATUS_POLL_MS, DeletionStatusPoller } from './heap/deletion-status.poller';
+import { HEAP_PRIVACY_KEYS, UserDeletionsService } from './heap/user-deletions.service';
+import { CACHE_TIMING, type CacheTiming, PropertyDefinitionCache } from './hubspot/property-definition.cache';
+import { RetryingCallGate } from './hubspot/retrying-call.gate';
+import {
+  loadPropertySyncConfig,
+  PROPERTY_SYNC_CONFIG_TOKEN,
+  type PropertySyncConfig,
+} from './property-sync.config';
+import { PropertySyncMetrics } from './property-sync.metrics';
+
+/** Injection token of the {@link HubSpotCallGate} every HubSpot call goes through. */
+export const HUBSPOT_CALL_GATE = Symbol('HUBSPOT_CALL_GATE');
+
+/** Closes the DataSource last, after the consumer and the poller stopped using it. */
+@Injectable()
+class DatabaseLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  async onApplicationShutdown(): Promise<void> {
+    if (this.db.isInitialized) await this.db.destroy();
+  }
+}
+
+/** What tests (and later the shared rate budget) may replace besides config values. */
+export interface PropertySyncModuleOptions {
+  /** Config values replacing the environment's. */
+  config?: Partial<PropertySyncConfig>;
+  /** The portal rate budget; default an in-process {@link RetryingCallGate} from the config. */
+  gate?: HubSpotCallGate;
+  /** Postgres schema (tests use a throw-away one); default `property_sync`. */
+  dbSchema?: string;
+}
+
+/**
+ * property-sync's wiring: `hubspot.contact-changes.v1` (provisioned at boot) → HubSpot contacts batch
+ * read (definitions cached in schema `property_sync`, migrated at boot) → Heap add_user_properties;
+ * privacy deletions → Heap user deletion API, status polled. Configuration is read when the module is
+ * instantiated.
+ */
+@Module({})
+export class PropertySyncModule {
+  static forRoot(options: PropertySyncModuleOptions = {}): DynamicModule {
+    return {
+      module: PropertySyncModule,
+      imports: [
+        KafkaModule.forRoot({
+          clientId: 'property-sync',
+          topics: [HUBSPOT_CONTACT_CHANGES] as ReadonlyArray<TopicContract<unknown>>,
+        }),
+      ],
+      providers: [
+        {
+          provide: PROPERTY_SYNC_CONFIG_TOKEN,
+          useFactory: (): PropertySyncConfig => ({ ...loadPropertySyncConfig(), ...options.config }),
+        },
+        {
+          provide: DataSource,
+          useFactory: () => openPropertySyncDatabase(loadConfig(COMMON_CONFIG).databaseUrl, options.dbSchema),
+        },
+        DatabaseLifecycle,
+        PropertySyncMetrics,
+        {
+          provide: HUBSPOT_CALL_GATE,
+          inject: [PROPERTY_SYNC_CONFIG_TOKEN],
+          useFactory: (config: PropertySyncConfig): HubSpotCallGate =>
+            options.gate ??
+            new RetryingCallGate({
+              maxAttempts: config.hubspotRetryAttempts,
+              rateLimitWaitMs: config.hubspotRateLimitWaitMs,
+              serverErrorWaitMs: config.hubspotServerErrorWaitMs,
+            }),
+        },
+        {
+          provide: ContactPropertiesClient,
+          inject: [PROPERTY_SYNC_CONFIG_TOKEN, HUBSPOT_CALL_GATE],
+          useFactory: (config: PropertySyncConfig, gate: HubSpotCallGate) =>
+            new ContactPropertiesClient({
+              tokens: new StaticTokenProvider(
+                new Map(config.hubspotPortals.map((p) => [p.portalId, p.accessToken])),
+              ),
+              gate,
+              basePath: config.hubspotBaseUrl,
+            }),
+        },
+        {
+          provide: HeapClient,
+          inject: [PROPERTY_SYNC_CONFIG_TOKEN],
+          useFactory: (config: PropertySyncConfig) =>
+            new HeapClient({ baseUrl: config.heapBaseUrl, timeoutMs: config.heapTimeoutMs }),
+        },
+        {
+          provide: HeapUserDeletionClient,
+          inject: [PROPERTY_SYNC_CONFIG_TOKEN],
+          useFactory: (config: PropertySyncConfig) =>
+            new HeapUserDeletionClient({
+              baseUrl: config.heapPrivacyBaseUrl,
+              timeoutMs: config.heapTimeoutMs,
+            }),
+        },
+        {
+          provide: HEAP_PRIVACY_KEYS,
+          inject: [PROPERTY_SYNC_CONFIG_TOKEN],
+          useFactory: (config: PropertySyncConfig) =>
+            new Map(config.heapPrivacyKeys.map((k) => [k.appId, k.apiKey])),
+        },
+        {
+          provide: CACHE_TIMING,
+          inject: [PROPERTY_SYNC_CONFIG_TOKEN],
+          useFactory: (config: PropertySyncConfig): CacheTiming => ({
+            minRefreshMs: config.propertyCacheMinRefreshMs,
+            maxAgeMs: config.propertyCacheMaxAgeMs,
+          }),
+        },
+        {
+          provide: DELETION_STATUS_POLL_MS,
+          inject: [PROPERTY_SYNC_CONFIG_TOKEN],
+          useFactory: (config: PropertySyncConfig) => config.deletionStatusPollMs,
+        },
+        {
+          provide: CONTACT_CHANGES_CONSUMER_OPTIONS,
+          inject: [PROPERTY_SYNC_CONFIG_TOKEN],
+          useFactory: (config: PropertySyncConfig): ContactChangesConsumerOptions => ({
+            groupId: config.consumerGroup,
+            maxBatchSize: config.maxBatchSize,
+            portalIds: new Set(config.hubspotPortals.map((p) => p.portalId)),
+          }),
+        },
+        PropertyCacheRepository,
+        DeletionRepository,
+        PropertyDefinitionCache,
+        UserDeletionsService,
+        DeletionStatusPoller,
+        ContactChangesConsumer,
+      ],
+      exports: [
+        ContactChangesConsumer,
+        PropertySyncMetrics,
+        UserDeletionsService,
+        DeletionRepository,
+        PropertyCacheRepository,
+        DeletionStatusPoller,
+        PROPERTY_SYNC_CONFIG_TOKEN,
+      ],
+    };
+  }
+}
