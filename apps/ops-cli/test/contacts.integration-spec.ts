@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { HubSpotRateBudget, PostgresRateBudgetStore } from '@hubheap/hubspot';
 import type { KafkaPlatform } from '@hubheap/kafka';
 import { HUBSPOT_WEBHOOK_EVENTS } from '@hubheap/schemas';
 import {
@@ -83,6 +84,13 @@ describe('ops-cli import contacts (real Kafka, registry, Postgres; HubSpot fake)
   const testPortals: number[] = [];
   const output = new MemoryOutput();
   let db: DataSource;
+  // The shared rate budget as the command uses it, with short test waits: 2 attempts on 5xx, 1 s window.
+  const gate = new HubSpotRateBudget(PostgresRateBudgetStore.fromDatabaseUrl(stackEndpoints().databaseUrl), {
+    windowMs: 1000,
+    transientAttempts: 2,
+    transientStartingDelayMs: 10,
+    transientMaxDelayMs: 20,
+  });
 
   const seedPortal = (generated: number) => {
     const portalId = randomInt(100_000_000, 999_999_999);
@@ -96,7 +104,7 @@ describe('ops-cli import contacts (real Kafka, registry, Postgres; HubSpot fake)
   const importOf = (request: ContactBackfillRequest, progress: ContactProgress = new ScriptedProgress()) =>
     runContactBackfill(
       { baseUrl: hubspot.baseUrl, ...request },
-      { output, progress, numberOfApiCallRetries: 2, env: { ...process.env, ...dbEnv() } },
+      { output, progress, gate, env: { ...process.env, ...dbEnv() } },
     );
   const dbEnv = () => {
     const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = stackEndpoints();
@@ -123,6 +131,7 @@ describe('ops-cli import contacts (real Kafka, registry, Postgres; HubSpot fake)
     ]);
     await db?.destroy();
     await platform.close();
+    await gate.close();
     await hubspot.stop();
   });
 
@@ -213,8 +222,14 @@ describe('ops-cli import contacts (real Kafka, registry, Postgres; HubSpot fake)
 
   it('--restart starts a new job; a dry run records nothing', async () => {
     const portal = seedPortal(0);
+    // A 429 on the first page: the rate budget waits out the window and retries, nothing is lost.
+    hubspot.failNext(1, { status: 429, path: '/crm/v3/objects/contacts' });
     const first = await importOf({ portalId: portal.portalId, token: portal.token });
     expect(first).toMatchObject({ status: 'completed', pages: 1, read: 12, withoutEmail: 2, emitted: 10 });
+    const lists = hubspot
+      .requests()
+      .filter((r) => r.path === '/crm/v3/objects/contacts' && r.token === portal.token);
+    expect(lists.map((r) => r.status)).toEqual([429, 200]);
     const restarted = await importOf({ portalId: portal.portalId, token: portal.token, restart: true });
     expect(restarted).toMatchObject({ status: 'completed', read: 12, emitted: 10 });
     expect(restarted.importId).not.toBe(first.importId);

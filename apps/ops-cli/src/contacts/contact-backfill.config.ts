@@ -1,36 +1,5 @@
 import { COMMON_CONFIG, type ConfigOf, defineConfig, env, loadConfig } from '@hubheap/service';
-import { z } from 'zod';
-
-/** One portal's token as in the apps' `HUBSPOT_PORTALS` (`[{"portalId":62515,"accessToken":"…"}]`). */
-export interface PortalToken {
-  portalId: number;
-  accessToken: string;
-}
-
-/** `HUBSPOT_PORTALS` JSON; messages never echo a token. Default `[]`. */
-const portalTokens = z
-  .string()
-  .default('[]')
-  .transform((text, ctx): PortalToken[] => {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON array' });
-      return z.NEVER;
-    }
-    const parsed = z
-      .array(z.object({ portalId: z.number().int().positive(), accessToken: z.string().min(1) }))
-      .safeParse(value);
-    if (!parsed.success) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: 'must be [{"portalId": <int>, "accessToken": "<token>"}, ...]',
-      });
-      return z.NEVER;
-    }
-    return parsed.data;
-  });
+import { hubSpotPortalsSchema } from '@hubheap/hubspot';
 
 /** Environment `import contacts` reads (`--token` and `--base-url` override the HubSpot ones). */
 export const CONTACT_BACKFILL_CONFIG = defineConfig({
@@ -39,7 +8,7 @@ export const CONTACT_BACKFILL_CONFIG = defineConfig({
   databaseUrl: COMMON_CONFIG.databaseUrl,
   hubspotPortals: {
     env: 'HUBSPOT_PORTALS',
-    schema: portalTokens,
+    schema: hubSpotPortalsSchema,
     description:
       'JSON `[{"portalId":62515,"accessToken":"…"}]` as for the apps; the portal\'s token is used.',
     sensitive: true,

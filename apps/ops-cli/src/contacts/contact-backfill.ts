@@ -1,5 +1,11 @@
 import { KafkaPlatform, parseBrokers } from '@hubheap/kafka';
-import { StaticTokenProvider, type HubSpotCallGate } from '@hubheap/hubspot';
+import {
+  HubSpotRateBudget,
+  StaticTokenProvider,
+  requestsPer10sOf,
+  staticTokensOf,
+  type HubSpotCallGate,
+} from '@hubheap/hubspot';
 import { HUBSPOT_WEBHOOK_EVENTS, type HubSpotWebhookEvent } from '@hubheap/schemas';
 import type { DataSource } from 'typeorm';
 import { processOutput, type ImportOutput } from '../import/import-output';
@@ -37,11 +43,11 @@ export interface ContactBackfillIo {
   progress?: ContactProgress;
   env?: NodeJS.ProcessEnv;
   /**
-   * Gate of every HubSpot call. TODO: default to libs/hubspot's shared HubSpotRateBudget once it lands;
-   * until then {@link PASS_THROUGH_GATE} (the SDK's own limiter and retries only).
+   * Gate of every HubSpot call. Default: libs/hubspot's HubSpotRateBudget on DATABASE_URL (the portal's
+   * budget shared with the running apps; `requestsPer10s` from HUBSPOT_PORTALS), closed at the end.
    */
   gate?: HubSpotCallGate;
-  /** SDK `numberOfApiCallRetries` (default 3). */
+  /** SDK `numberOfApiCallRetries` (default 0: the gate retries). */
   numberOfApiCallRetries?: number;
   /** Stops the run before the next page (Ctrl-C); the job stays resumable. */
   signal?: AbortSignal;
@@ -49,9 +55,6 @@ export interface ContactBackfillIo {
   source?: ContactPageSource;
   now?: () => number;
 }
-
-/** A gate that runs the call as it is (no shared budget): placeholder until HubSpotRateBudget lands. */
-export const PASS_THROUGH_GATE: HubSpotCallGate = { run: (_portalId, call) => call() };
 
 /** How a run ended. Counts are the job's totals over every run of it. */
 export interface ContactBackfillSummary extends Omit<ContactBackfillState, 'cursor'> {
@@ -79,19 +82,39 @@ export const runContactBackfill = async (
 ): Promise<ContactBackfillSummary> => {
   const output = io.output ?? processOutput;
   const config = loadContactBackfillConfig(io.env ?? process.env);
-  const source = io.source ?? (await hubSpotSource(request, io, config));
-  const run: RunContext = {
-    request,
-    source,
-    output,
-    progress: io.progress ?? contactProgressFor(output),
-    signal: io.signal,
-    now: io.now ?? Date.now,
-  };
-  if (request.dryRun) {
-    if (request.restart) throw new ImportUsageError('--dry-run cannot be combined with --restart');
-    return execute(run, null, emptyState(), await totalOf(source, output), {});
+  const budget = io.gate || io.source ? undefined : rateBudgetOf(config);
+  try {
+    const source = io.source ?? hubSpotSource(request, { ...io, gate: io.gate ?? budget! }, config);
+    const run: RunContext = {
+      request,
+      source: await source,
+      output,
+      progress: io.progress ?? contactProgressFor(output),
+      signal: io.signal,
+      now: io.now ?? Date.now,
+    };
+    if (request.dryRun) {
+      if (request.restart) throw new ImportUsageError('--dry-run cannot be combined with --restart');
+      return await execute(run, null, emptyState(), await totalOf(run.source, output), {});
+    }
+    return await withJobStore(config, output, (db, platform) => runJob(run, db, platform));
+  } finally {
+    await budget?.close();
   }
+};
+
+/** The shared HubSpot rate budget on the ops database (hubspot-api.md §6). */
+const rateBudgetOf = (config: ContactBackfillConfig): HubSpotRateBudget =>
+  HubSpotRateBudget.fromDatabaseUrl(config.databaseUrl, {
+    portalRequestsPerWindow: requestsPer10sOf(config.hubspotPortals),
+  });
+
+/** Opens Postgres (migrated) and Kafka for `body`, and closes both afterwards. */
+const withJobStore = async <T>(
+  config: ContactBackfillConfig,
+  output: ImportOutput,
+  body: (db: DataSource, platform: KafkaPlatform) => Promise<T>,
+): Promise<T> => {
   const db = await openContactImportDatabase(config.databaseUrl);
   const platform = new KafkaPlatform(
     {
@@ -102,7 +125,7 @@ export const runContactBackfill = async (
     { log: () => undefined, warn: (m) => output.warn(m), error: (m) => output.warn(m) },
   );
   try {
-    return await runJob(run, db, platform);
+    return await body(db, platform);
   } finally {
     await platform.close();
     await db.destroy();
@@ -120,12 +143,10 @@ interface RunContext {
 
 const hubSpotSource = async (
   request: ContactBackfillRequest,
-  io: ContactBackfillIo,
+  io: ContactBackfillIo & { gate: HubSpotCallGate },
   config: ContactBackfillConfig,
 ): Promise<ContactPageSource> => {
-  const configured = new StaticTokenProvider(
-    new Map(config.hubspotPortals.map((p) => [p.portalId, p.accessToken] as const)),
-  );
+  const configured = new StaticTokenProvider(staticTokensOf(config.hubspotPortals));
   const token =
     request.token ??
     (await configured.accessToken(request.portalId).catch(() => undefined)) ??
@@ -138,7 +159,7 @@ const hubSpotSource = async (
     portalId: request.portalId,
     accessToken: token,
     basePath: request.baseUrl ?? config.hubspotBaseUrl,
-    gate: io.gate ?? PASS_THROUGH_GATE,
+    gate: io.gate,
     ...(request.sinceMs === undefined ? {} : { sinceMs: request.sinceMs }),
     ...(io.numberOfApiCallRetries === undefined ? {} : { numberOfApiCallRetries: io.numberOfApiCallRetries }),
   });

@@ -1,6 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts';
-import { HubSpotRetriableError, hubSpotErrorFromResponse, type HubSpotCallGate } from '@hubheap/hubspot';
+import { classifyHubSpotFailure, type HubSpotCallGate } from '@hubheap/hubspot';
 import type { ContactJson } from './contact-backfill.mapper';
 
 /** Contacts per request: the list endpoint's maximum (hubspot-api.md §3.1), also used for search. */
@@ -34,7 +34,10 @@ export interface HubSpotContactPageSourceOptions {
   gate: HubSpotCallGate;
   /** Only contacts modified at or after this instant (ms epoch): search instead of list. */
   sinceMs?: number;
-  /** SDK `numberOfApiCallRetries` (0–6, §7): 5xx and TEN_SECONDLY_ROLLING 429 retries. Default 3. */
+  /**
+   * SDK `numberOfApiCallRetries` (0–6, §7). Default 0: the gate (HubSpotRateBudget) retries 429 and 5xx;
+   * SDK retries on top would double them.
+   */
   numberOfApiCallRetries?: number;
 }
 
@@ -57,7 +60,7 @@ export class HubSpotContactPageSource implements ContactPageSource {
     this.client = new Client({
       accessToken: options.accessToken,
       basePath: options.basePath.replace(/\/+$/, ''),
-      numberOfApiCallRetries: options.numberOfApiCallRetries ?? 3,
+      numberOfApiCallRetries: options.numberOfApiCallRetries ?? 0,
     });
   }
 
@@ -115,32 +118,16 @@ export class HubSpotContactPageSource implements ContactPageSource {
     return [{ filters }];
   }
 
-  /** One SDK call through the gate; SDK errors come out as libs/hubspot's classed errors. */
-  private run<T>(call: () => Promise<T>): Promise<T> {
-    return this.options.gate.run(this.options.portalId, async () => {
-      try {
-        return await call();
-      } catch (error) {
-        throw toHubSpotError(error);
-      }
-    });
+  /**
+   * One SDK call through the gate (which sees the SDK's own error, `Retry-After` included); what the gate
+   * gives up on comes out as libs/hubspot's classed errors (HubSpotRetriableError, HubSpotAuthError,
+   * HubSpotRequestError).
+   */
+  private async run<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await this.options.gate.run(this.options.portalId, call);
+    } catch (error) {
+      throw classifyHubSpotFailure(error).error;
+    }
   }
 }
-
-/**
- * The SDK's `ApiException` (`code` = HTTP status, `body` = parsed JSON) or a network error as a classed
- * libs/hubspot error: 429/5xx/no answer → HubSpotRetriableError, 401/403 → HubSpotAuthError, other 4xx →
- * HubSpotRequestError.
- */
-export const toHubSpotError = (error: unknown): Error => {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'number' && code >= 400) {
-    const body = (error as { body?: unknown }).body;
-    return hubSpotErrorFromResponse(code, typeof body === 'string' ? body : JSON.stringify(body ?? null));
-  }
-  return new HubSpotRetriableError(`HubSpot unreachable: ${String(error)}`, {
-    status: 0,
-    body: undefined,
-    cause: error,
-  });
-};
