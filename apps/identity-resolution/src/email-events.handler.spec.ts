@@ -1,6 +1,7 @@
 import type { ConsumedRecord } from '@hubheap/kafka';
 import type { HubSpotEmailEvent } from '@hubheap/schemas';
 import { planEmailEvents } from './email-events.handler';
+import { identityKey, identityView } from './identity/identity-map';
 import { tenantDirectory, type Tenant } from './tenants.config';
 
 const CREATED = 1_614_191_191_202; // 2021-02-24T18:26:31.202Z
@@ -133,5 +134,36 @@ describe('planEmailEvents: what an email event becomes', () => {
     expect(plan.track.map((e) => e.sourceEventId)).toEqual(['a', 'b']);
     expect(plan.skipped.map((s) => s.record)).toEqual([batch[2]]);
     expect(plan.deadLetters.map((d) => d.record)).toEqual([batch[1]]);
+  });
+});
+
+describe('planEmailEvents: custom email property', () => {
+  const CUSTOM: Tenant = { portalId: 62515, heapAppId: '22', emailProperty: 'work_email' };
+  const custom = tenantDirectory({ tenants: [CUSTOM], includeFilteredEvents: false });
+
+  it('uses the Heap identity the map holds for the normalised email', () => {
+    const view = identityView(new Map([[identityKey('22', 'jane.doe@example.com'), 'user-7']]));
+    expect(planEmailEvents([record()], custom, view).track.map((e) => [e.appId, e.identity])).toEqual([
+      ['22', 'user-7'],
+    ]);
+  });
+
+  it('parks events whose email has no identity yet, and every later event of that email in the batch', () => {
+    const batch = [record({ id: 'a' }), record({ id: 'b', recipient: 'other@x.io' }), record({ id: 'c' })];
+    const view = identityView(new Map([[identityKey('22', 'other@x.io'), 'user-9']]));
+    const plan = planEmailEvents(batch, custom, view);
+    expect(plan.track.map((e) => e.sourceEventId)).toEqual(['b']);
+    expect(plan.pending.map((p) => [p.record.value.id, p.email, p.event.identity])).toEqual([
+      ['a', 'jane.doe@example.com', ''],
+      ['c', 'jane.doe@example.com', ''],
+    ]);
+  });
+
+  it('queues behind records already waiting even when the identity is now known', () => {
+    const key = identityKey('22', 'jane.doe@example.com');
+    const view = identityView(new Map([[key, 'user-7']]), new Set([key]));
+    const plan = planEmailEvents([record()], custom, view);
+    expect(plan.track).toEqual([]);
+    expect(plan.pending).toHaveLength(1);
   });
 });

@@ -50,11 +50,15 @@ export const contactsToFetch = (
   contacts: ReadonlyMap<string, ContactState>,
 ): Map<number, string[]> => {
   const wanted = new Map<string, { portalId: number; contactId: string }>();
-  const named = new Set<string>();
+  const named = new Set(
+    records
+      .filter(
+        (r) => r.value.subscriptionType === 'contact.propertyChange' && r.value.propertyName === 'email',
+      )
+      .map((r) => contactKey(r.value.portalId, r.value.objectId)),
+  );
   for (const { value: e } of records) {
     if (!resolveTenant(tenants, e.portalId)) continue;
-    const key = contactKey(e.portalId, e.objectId);
-    if (e.subscriptionType === 'contact.propertyChange' && e.propertyName === 'email') named.add(key);
     const asks =
       e.subscriptionType === 'contact.creation' ||
       (e.subscriptionType === 'contact.propertyChange' && e.propertyName !== 'email');
