@@ -1,0 +1,19 @@
+import type { DataSource } from 'typeorm';
+
+/** Anything that runs SQL: the DataSource, or a transaction's EntityManager. */
+export interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
+/** `"<schema>"."<table>"` of the DataSource's schema. */
+export const tableOf = (db: DataSource, table: string): string =>
+  `"${((db.options as { schema?: string }).schema ?? 'public').replace(/"/g, '')}"."${table}"`;
+
+/** Rows of a query, typed by the caller. */
+export const rowsOf = async <R>(q: Queryable, sql: string, parameters: unknown[] = []): Promise<R[]> =>
+  (await q.query(sql, parameters)) as R[];
+
+/** True for a Postgres unique violation (SQLSTATE 23505). */
+export const isUniqueViolation = (error: unknown): boolean =>
+  (error as { code?: string } | null)?.code === '23505' ||
+  (error as { driverError?: { code?: string } } | null)?.driverError?.code === '23505';

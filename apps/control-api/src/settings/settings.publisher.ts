@@ -1,0 +1,57 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { KafkaPlatform } from '@hubheap/kafka';
+import { INTEGRATION_SETTINGS } from '@hubheap/schemas';
+import { TenantRepository } from '../database/tenant.repository';
+import { settingsRecord } from '../tenants/settings.rules';
+
+/**
+ * Publishes a tenant's whole settings record (never a secret) to the compacted `integration.settings.v1`
+ * (key `<portalId>`) after the change is persisted. Per tenant, publishes run one after another and
+ * each sends the row as it is *now*, so the topic's last record per key is the latest version even
+ * when changes race. At boot every tenant is republished, which repairs a publish lost to a crash
+ * between the database write and the Kafka ack. Readers may ignore a record with a lower `version`.
+ */
+@Injectable()
+export class SettingsPublisher implements OnApplicationBootstrap {
+  private readonly logger = new Logger(SettingsPublisher.name);
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(
+    @Inject(KafkaPlatform) private readonly platform: KafkaPlatform,
+    @Inject(TenantRepository) private readonly tenants: TenantRepository,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const all = await this.tenants.list('*');
+    const producer = await this.platform.producer();
+    await producer.send(
+      INTEGRATION_SETTINGS,
+      all.map((t) => ({ value: settingsRecord(t) })),
+    );
+    this.logger.log(`republished settings of ${all.length} tenants to ${INTEGRATION_SETTINGS.name}`);
+  }
+
+  /**
+   * Publishes tenant `tenantId`'s current settings; resolves after Kafka acked (acks=all).
+   * @throws kafkajs errors (the change is persisted; the next change or restart republishes it).
+   */
+  publish(tenantId: string): Promise<void> {
+    const previous = this.chains.get(tenantId) ?? Promise.resolve();
+    const next = previous
+      .catch(() => undefined)
+      .then(async () => {
+        const tenant = await this.tenants.get(tenantId);
+        if (!tenant) return;
+        await (
+          await this.platform.producer()
+        ).send(INTEGRATION_SETTINGS, [{ value: settingsRecord(tenant) }]);
+      });
+    this.chains.set(tenantId, next);
+    void next
+      .finally(() => {
+        if (this.chains.get(tenantId) === next) this.chains.delete(tenantId);
+      })
+      .catch(() => undefined);
+    return next;
+  }
+}
