@@ -2,7 +2,7 @@ import { Counter, register, type Registry } from 'prom-client';
 import { counterMetric } from '@hubheap/service';
 
 /** Outcome of one poll of one portal. */
-export type PollStatus = 'polled' | 'not-leader' | 'auth-error' | 'retriable-error' | 'error';
+export type PollStatus = 'polled' | 'paused' | 'not-leader' | 'auth-error' | 'retriable-error' | 'error';
 
 /**
  * webhook-intake's Prometheus counters on the process registry (served by `GET /metrics`). Created once per

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { COMMON_CONFIG, defineConfig, env, loadConfig, type ConfigOf } from '@hubheap/service';
+import {
+  COMMON_CONFIG,
+  defineConfig,
+  env,
+  loadConfig,
+  TENANT_SETTINGS_CONFIG,
+  type ConfigOf,
+} from '@hubheap/service';
 import { heapSegmentTenantList } from './heap-segments/heap-segment-tenants';
 
 /** One HubSpot portal the Email Events poller reads, with the token it reads it with (`content` scope, §2). */
@@ -75,6 +82,7 @@ export const WEBHOOK_INTAKE_CONFIG = defineConfig({
     schema: env.string('127.0.0.1'),
     description: 'Interface to bind; `0.0.0.0` in containers.',
   },
+  settingsSource: TENANT_SETTINGS_CONFIG.settingsSource,
   hubspotClientSecret: {
     env: 'HUBSPOT_CLIENT_SECRET',
     schema: env.optionalString(),

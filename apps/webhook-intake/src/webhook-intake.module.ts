@@ -13,7 +13,7 @@ import {
   HUBSPOT_WEBHOOK_EVENTS,
   type TopicContract,
 } from '@hubheap/schemas';
-import { COMMON_CONFIG, KafkaModule, loadConfig } from '@hubheap/service';
+import { COMMON_CONFIG, KafkaModule, loadConfig, TenantSettingsModule } from '@hubheap/service';
 import { DataSource } from 'typeorm';
 import { EmailPollStateRepository } from './database/email-poll-state.repository';
 import { openIntakeDatabase } from './database/intake-database';
@@ -99,6 +99,23 @@ const poller = (options: WebhookIntakeModuleOptions): Provider[] => [
 ];
 
 /**
+ * Tenant settings (SETTINGS_SOURCE): with `env`, the portals of HUBSPOT_PORTALS and HEAP_SEGMENT_WEBHOOKS,
+ * always active; with `topic`, integration.settings.v1 (the poller pauses portals whose source is off).
+ */
+const tenantSettings = (options: WebhookIntakeModuleOptions) =>
+  TenantSettingsModule.forRoot({
+    source: options.config?.settingsSource,
+    kafka: options.kafka,
+    envTenants: () => {
+      const config = { ...loadIntakeConfig(), ...options.config };
+      return [
+        ...config.heapSegmentWebhooks.map((t) => ({ portalId: t.portalId, heapAppId: t.heapAppId })),
+        ...config.hubspotPortals.map((p) => ({ portalId: p.portalId })),
+      ].filter((t, i, all) => all.findIndex((o) => o.portalId === t.portalId) === i);
+    },
+  });
+
+/**
  * webhook-intake's wiring: HubSpot webhooks → `hubspot.webhook-events.v1`, the Email Events poller →
  * `hubspot.email-events.v1`, Heap Segments Sync pages → `heap.segment-deltas.v1` (topics provisioned at boot), its Postgres schema `webhook_intake`
  * (migrated at boot) and metrics. Configuration is read when the module is instantiated.
@@ -108,9 +125,12 @@ export class WebhookIntakeModule {
   static forRoot(options: WebhookIntakeModuleOptions = {}): DynamicModule {
     return {
       module: WebhookIntakeModule,
-      imports: options.kafka
-        ? []
-        : [KafkaModule.forRoot({ clientId: 'webhook-intake', topics: INTAKE_TOPICS })],
+      imports: [
+        ...(options.kafka
+          ? []
+          : [KafkaModule.forRoot({ clientId: 'webhook-intake', topics: INTAKE_TOPICS })]),
+        tenantSettings(options),
+      ],
       controllers: [HubSpotWebhookController, PollerController, HeapSegmentWebhookController],
       providers: [
         ...infrastructure(options),

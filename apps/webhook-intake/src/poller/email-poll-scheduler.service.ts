@@ -8,10 +8,12 @@ import {
 } from '@nestjs/common';
 import { HubSpotAuthError } from '@hubheap/hubspot';
 import { isRetriable, describeError } from '@hubheap/kafka';
+import { TenantSettings } from '@hubheap/service';
 import { PortalLockRepository } from '../database/portal-lock.repository';
 import { IntakeMetrics, type PollStatus } from '../intake.metrics';
 import { INTAKE_CONFIG, type PortalCredentials, type WebhookIntakeConfig } from '../webhook-intake.config';
 import { EmailPollService, type PollTotals } from './email-poll.service';
+import { decidePortalPoll } from './email-poll.planner';
 
 /** Outcome of one poll of one portal, as `POST /poller/run-once` reports it. */
 export interface PortalPollResult extends Partial<PollTotals> {
@@ -41,6 +43,8 @@ const SHUTDOWN_WAIT_MS = 5_000;
  * interval after boot), skipped unless this replica holds the portal's advisory lock. Retriable failures
  * (429, 5xx, Kafka, Postgres) back off exponentially up to 16 intervals; an auth failure (401/403) stops
  * the loop for that portal. `runOnce` polls every portal now, waiting for a poll in flight first.
+ * A portal whose tenant settings say the source is off or the tenant disconnected (decidePortalPoll) is
+ * not polled (`paused`, cursor untouched); when it turns active again it is polled at once.
  */
 @Injectable()
 export class EmailPollScheduler
@@ -49,12 +53,14 @@ export class EmailPollScheduler
   private readonly logger = new Logger(EmailPollScheduler.name);
   private readonly states: PortalState[];
   private stopping = false;
+  private unsubscribe?: () => void;
 
   constructor(
     @Inject(INTAKE_CONFIG) private readonly config: WebhookIntakeConfig,
     private readonly polls: EmailPollService,
     private readonly locks: PortalLockRepository,
     private readonly metrics: IntakeMetrics,
+    @Inject(TenantSettings) private readonly settings: TenantSettings,
   ) {
     this.states = config.hubspotPortals.map((portal) => ({
       portal,
@@ -73,6 +79,16 @@ export class EmailPollScheduler
       `polling email events of ${this.states.length} portal(s) every ${this.config.pollIntervalMs} ms`,
     );
     for (const state of this.states) this.schedule(state, this.config.pollIntervalMs);
+    this.unsubscribe = this.settings.onChange((current, previous) => {
+      const state = this.states.find((s) => s.portal.portalId === (current ?? previous)?.portalId);
+      if (!state || state.authFailed || !current) return;
+      const now = decidePortalPoll(current, true);
+      if (now === 'poll' && decidePortalPoll(previous, true) === 'paused') {
+        this.logger.log(`portal ${current.portalId}: source active again; polling resumes from its cursor`);
+        this.schedule(state, 0);
+      } else if (now === 'paused' && decidePortalPoll(previous, true) === 'poll')
+        this.logger.log(`portal ${current.portalId}: source off or disconnected; polling paused`);
+    });
   }
 
   /** Polls every configured portal now; resolves with one result per portal (never rejects). */
@@ -83,6 +99,7 @@ export class EmailPollScheduler
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    this.unsubscribe?.();
     for (const state of this.states) clearTimeout(state.timer);
     const inFlight = Promise.allSettled(this.states.map((s) => s.running));
     let timer: NodeJS.Timeout | undefined;
@@ -122,7 +139,9 @@ export class EmailPollScheduler
     const { portalId } = state.portal;
     let result: PortalPollResult;
     try {
-      if (!(await this.locks.tryAcquire(portalId))) {
+      if (this.paused(portalId)) {
+        result = { portalId, status: 'paused' };
+      } else if (!(await this.locks.tryAcquire(portalId))) {
         result = { portalId, status: 'not-leader' };
       } else {
         result = { portalId, status: 'polled', ...(await this.polls.poll(state.portal)) };
@@ -138,6 +157,10 @@ export class EmailPollScheduler
     }
     this.metrics.polled(portalId, result.status);
     return result;
+  }
+
+  private paused(portalId: number): boolean {
+    return decidePortalPoll(this.settings.get(portalId), this.settings.source === 'topic') === 'paused';
   }
 
   private failed(state: PortalState, error: unknown): PortalPollResult {

@@ -125,3 +125,26 @@ const oldestFirst = (a: KeyedEmailEvent, b: KeyedEmailEvent): number =>
 
 const maxOrNull = (a: number | null, b: number | null): number | null =>
   a === null ? b : b === null ? a : Math.max(a, b);
+
+/** The tenant switches the poller obeys (integration.settings.v1 `state` and `sourceEnabled`). */
+export interface TenantSwitch {
+  state: string;
+  sourceEnabled: boolean;
+}
+
+/** Whether a portal's Email Events are polled now. */
+export type PortalPollDecision = 'poll' | 'paused';
+
+/**
+ * Polls a portal only while its tenant is `active` with the HubSpot → Heap source enabled. A paused
+ * portal keeps its cursor, so turning the source on again resumes exactly where it stopped (the events
+ * wait in HubSpot meanwhile). `tenant` undefined: with `requireSettings` (SETTINGS_SOURCE=topic) an
+ * unknown tenant is paused; without (SETTINGS_SOURCE=env) every configured portal is polled. Pure.
+ */
+export const decidePortalPoll = (
+  tenant: TenantSwitch | undefined,
+  requireSettings: boolean,
+): PortalPollDecision => {
+  if (!tenant) return requireSettings ? 'paused' : 'poll';
+  return tenant.state === 'active' && tenant.sourceEnabled ? 'poll' : 'paused';
+};
