@@ -52,7 +52,7 @@ describe('segment-export configuration', () => {
       'HUBSPOT_PORTALS',
     ],
     [{ MEMBERSHIP_CHUNK_SIZE: '501' }, 'MEMBERSHIP_CHUNK_SIZE'],
-    [{ HUBSPOT_API_CALL_RETRIES: '7' }, 'HUBSPOT_API_CALL_RETRIES'],
+    [{ HUBSPOT_RATE_WINDOW_MS: '0' }, 'HUBSPOT_RATE_WINDOW_MS'],
     [{ SYNC_INTERVAL_MS: '0' }, 'SYNC_INTERVAL_MS'],
   ])('rejects %j naming the variable', (source, name) => {
     expect(() => loadSegmentExportConfig(source)).toThrow(ConfigError);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { hubSpotPortalsSchema } from '@hubheap/hubspot';
 import { COMMON_CONFIG, defineConfig, env, loadConfig, type ConfigOf } from '@hubheap/service';
-import { portalCredentialList } from './hubspot-portals.config';
 import { SEGMENT_EXPORT_SEGMENT_DELTAS_GROUP } from '@hubheap/schemas';
 
 /**
@@ -36,9 +36,9 @@ export const SEGMENT_EXPORT_CONFIG = defineConfig({
   },
   hubspotPortals: {
     env: 'HUBSPOT_PORTALS',
-    schema: portalCredentialList,
+    schema: hubSpotPortalsSchema,
     description:
-      'JSON `[{"portalId":62515,"accessToken":"…"}]`; tokens need contacts read and lists read/write. A portal not listed cannot sync.',
+      'JSON `[{"portalId":62515,"accessToken":"…","requestsPer10s":100}]`; tokens need contacts read and lists read/write; `requestsPer10s` (optional, default 100) is the account\'s HubSpot burst limit. A portal not listed cannot sync.',
     sensitive: true,
   },
   hubspotIdProperty: {
@@ -47,28 +47,22 @@ export const SEGMENT_EXPORT_CONFIG = defineConfig({
     description:
       'HubSpot contact property Heap match values are looked up by (`idProperty` of batch read): `email` or a unique custom property.',
   },
-  hubspotApiCallRetries: {
-    env: 'HUBSPOT_API_CALL_RETRIES',
-    schema: z.coerce.number().int().min(0).max(6).default(3),
+  hubspotRateWindowMs: {
+    env: 'HUBSPOT_RATE_WINDOW_MS',
+    schema: positiveInt(10_000),
     description:
-      'SDK `numberOfApiCallRetries` (0–6): its own waits are 200 ms × n on 5xx and 10 s × n on 429.',
+      "HubSpot's rate-limit window (10 s); the shared per-portal rate budget counts calls in it and waits one window after a TEN_SECONDLY_ROLLING 429. Lower it only against a fake.",
   },
   hubspotRetryAttempts: {
     env: 'HUBSPOT_RETRY_ATTEMPTS',
-    schema: positiveInt(4, 20),
+    schema: positiveInt(5, 20),
     description:
-      'Our attempts per call on top of the SDK retries (429, 5xx, no answer); DAILY 429 and 4xx are not retried.',
-  },
-  hubspotRateLimitWaitMs: {
-    env: 'HUBSPOT_RATE_LIMIT_WAIT_MS',
-    schema: positiveInt(10_000),
-    description: 'Our wait after a TEN_SECONDLY_ROLLING 429, × attempt (ms).',
+      'Attempts per call for 5xx and no answer (exponential backoff, full jitter); 429s wait for the rate budget and are always retried, other 4xx never.',
   },
   hubspotServerErrorWaitMs: {
     env: 'HUBSPOT_SERVER_ERROR_WAIT_MS',
     schema: positiveInt(500),
-    description:
-      'Our wait after a 5xx or no answer, × attempt (ms); also used for the search secondly limit.',
+    description: 'First backoff after a 5xx or no answer (ms); doubles per attempt, at most 5 s.',
   },
   membershipChunkSize: {
     env: 'MEMBERSHIP_CHUNK_SIZE',

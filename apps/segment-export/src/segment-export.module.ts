@@ -1,4 +1,5 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { HubSpotRateBudget, requestsPer10sOf } from '@hubheap/hubspot';
 import { HEAP_SEGMENT_DELTAS, type TopicContract } from '@hubheap/schemas';
 import { COMMON_CONFIG, KafkaModule, loadConfig } from '@hubheap/service';
 import { DataSource } from 'typeorm';
@@ -19,14 +20,30 @@ import { ListSyncExecutor } from './sync/list-sync.executor';
 import { SyncScheduler } from './sync/sync-scheduler.service';
 import { SyncService } from './sync/sync.service';
 
-/** Closes the DataSource last, after consumer, scheduler and syncs stopped using it. */
+/** Closes the DataSource and the rate budget's pool last, after consumer, scheduler and syncs stopped using them. */
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(HubSpotRateBudget) private readonly budget: HubSpotRateBudget,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
+    await this.budget.close();
     if (this.db.isInitialized) await this.db.destroy();
   }
 }
+
+/**
+ * The HubSpot rate budget shared with every other replica and app on the same Postgres (schema
+ * `hubspot_budget`, libs/hubspot rate-budget.ts): per-portal limit from `requestsPer10s`, default 100 − 10 %.
+ */
+const rateBudget = (config: SegmentExportConfig): HubSpotRateBudget =>
+  HubSpotRateBudget.fromDatabaseUrl(loadConfig(COMMON_CONFIG).databaseUrl, {
+    windowMs: config.hubspotRateWindowMs,
+    portalRequestsPerWindow: requestsPer10sOf(config.hubspotPortals),
+    transientAttempts: config.hubspotRetryAttempts,
+    transientStartingDelayMs: config.hubspotServerErrorWaitMs,
+  });
 
 /**
  * segment-export's wiring: `heap.segment-deltas.v1` (provisioned at boot) → membership fold in schema
@@ -54,11 +71,13 @@ export class SegmentExportModule {
           provide: DataSource,
           useFactory: () => openSegmentExportDatabase(loadConfig(COMMON_CONFIG).databaseUrl),
         },
+        { provide: HubSpotRateBudget, inject: [SEGMENT_EXPORT_CONFIG_TOKEN], useFactory: rateBudget },
         DatabaseLifecycle,
         {
           provide: HubSpotClients,
-          inject: [SEGMENT_EXPORT_CONFIG_TOKEN],
-          useFactory: (config: SegmentExportConfig) => new HubSpotClients(config),
+          inject: [SEGMENT_EXPORT_CONFIG_TOKEN, HubSpotRateBudget],
+          useFactory: (config: SegmentExportConfig, budget: HubSpotRateBudget) =>
+            new HubSpotClients(config, budget),
         },
         MembershipRepository,
         SegmentRepository,

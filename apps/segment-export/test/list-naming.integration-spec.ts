@@ -61,9 +61,8 @@ describe('segment-export: list naming, reuse and the sync lock (real Kafka + Pos
       consumerGroup,
       hubspotBaseUrl: hubspot.baseUrl,
       hubspotPortals: [{ portalId, accessToken: TOKEN }],
-      hubspotApiCallRetries: 0,
       hubspotRetryAttempts: 4,
-      hubspotRateLimitWaitMs: 50,
+      hubspotRateWindowMs: 50,
       hubspotServerErrorWaitMs: 20,
       schedulerTickMs: 300,
     };

@@ -1,3 +1,4 @@
+import type { HubSpotCallGate } from '@hubheap/hubspot';
 import { PermanentRecordError } from '@hubheap/kafka';
 import type { SegmentExportConfig } from '../segment-export.config';
 import { HubSpotListsClient } from './hubspot-lists.client';
@@ -6,7 +7,11 @@ import { HubSpotListsClient } from './hubspot-lists.client';
 export class HubSpotClients {
   private readonly clients = new Map<number, HubSpotListsClient>();
 
-  constructor(private readonly config: SegmentExportConfig) {}
+  /** @param gate the shared HubSpot rate budget every call of every portal goes through */
+  constructor(
+    private readonly config: SegmentExportConfig,
+    private readonly gate: HubSpotCallGate,
+  ) {}
 
   /** @throws PermanentRecordError when the portal has no token configured. */
   forPortal(portalId: number): HubSpotListsClient {
@@ -15,16 +20,11 @@ export class HubSpotClients {
     const portal = this.config.hubspotPortals.find((p) => p.portalId === portalId);
     if (!portal)
       throw new PermanentRecordError(`portal ${portalId} is not in HUBSPOT_PORTALS: no token to sync with`);
-    const rateWait = this.config.hubspotRateLimitWaitMs;
-    const serverWait = this.config.hubspotServerErrorWaitMs;
     client = new HubSpotListsClient({
+      portalId,
       accessToken: portal.accessToken,
       basePath: this.config.hubspotBaseUrl,
-      numberOfApiCallRetries: this.config.hubspotApiCallRetries,
-      retry: {
-        maxAttempts: this.config.hubspotRetryAttempts,
-        delaysMs: { serverError: serverWait, tenSecondlyRolling: rateWait, secondly: serverWait },
-      },
+      gate: this.gate,
     });
     this.clients.set(portalId, client);
     return client;

@@ -1,5 +1,6 @@
 import { Client } from '@hubspot/api-client';
-import { callHubSpot, isNotFound, type HubSpotCallRetry } from './hubspot-call';
+import type { HubSpotCallGate } from '@hubheap/hubspot';
+import { isNotFound } from './hubspot-call';
 
 /** A HubSpot list as this service needs it (hubspot-api.md §4). */
 export interface HubSpotList {
@@ -10,12 +11,12 @@ export interface HubSpotList {
 
 /** Options of one portal's client. */
 export interface HubSpotListsClientOptions {
+  portalId: number;
   accessToken: string;
   /** API origin without trailing slash (`https://api.hubapi.com`, or a fake). */
   basePath: string;
-  /** SDK `numberOfApiCallRetries` (0–6, §7). */
-  numberOfApiCallRetries: number;
-  retry: HubSpotCallRetry;
+  /** The portal's rate budget (HubSpotRateBudget): waits, 429/5xx retries, error classes. */
+  gate: HubSpotCallGate;
 }
 
 const CONTACTS = '0-1';
@@ -25,8 +26,10 @@ export const MEMBERSHIP_PAGE_MAX = 250;
 
 /**
  * Contacts batch read and Lists v3 for one portal through @hubspot/api-client (hubspot-api.md §3.2,
- * §4, §7). Every call goes through {@link callHubSpot}. SDK caveat (§7): retry/limiter decorators are
- * a process-wide singleton; every portal's client uses the same options, so that is harmless here.
+ * §4, §7). Every request goes through the portal's {@link HubSpotCallGate} (the shared rate budget), which
+ * retries 429s and 5xx and throws libs/hubspot's error classes. The SDK's own retry and limiter stay off
+ * (`numberOfApiCallRetries: 0`, no `limiterOptions`): they are a process-wide singleton (§7) and would
+ * double the gate's retries.
  */
 export class HubSpotListsClient {
   private readonly client: Client;
@@ -35,7 +38,7 @@ export class HubSpotListsClient {
     this.client = new Client({
       accessToken: options.accessToken,
       basePath: options.basePath.replace(/\/+$/, ''),
-      numberOfApiCallRetries: options.numberOfApiCallRetries,
+      numberOfApiCallRetries: 0,
     });
   }
 
@@ -118,7 +121,7 @@ export class HubSpotListsClient {
   }
 
   private call<T>(fn: () => Promise<T>): Promise<T> {
-    return callHubSpot(fn, this.options.retry);
+    return this.options.gate.run(this.options.portalId, fn);
   }
 
   private async orUndefined<T>(fn: () => Promise<T>): Promise<T | undefined> {
