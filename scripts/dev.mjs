@@ -3,7 +3,7 @@
 //   1. the local stack (Kafka + Apicurio on loopback; PostgreSQL from DATABASE_URL)
 //   2. without HubSpot credentials (HUBSPOT_PORTALS unset): the HubSpot and Heap fakes, seeded with
 //      the project's sample email events; with credentials: the real HubSpot and Heap
-//   3. webhook-intake, identity-resolution, heap-writer and segment-export
+//   3. webhook-intake, identity-resolution, heap-writer, segment-export and property-sync
 //   4. prints what reached Heap (from the Heap fake's /_fake/summary), then keeps running until Ctrl-C
 //      (`npm start -- --once` exits after the summary).
 import { spawn, execFileSync } from 'node:child_process';
@@ -120,7 +120,12 @@ async function main() {
   run('identity-resolution', 'apps/identity-resolution/src/main.ts', { ...env, PORT: '3002' });
   run('heap-writer', 'apps/heap-writer/src/main.ts', { ...env, PORT: '3003' });
   run('segment-export', 'apps/segment-export/src/main.ts', { ...env, PORT: '3005' });
-  for (const port of [3001, 3002, 3003, 3005])
+  run('property-sync', 'apps/property-sync/src/main.ts', {
+    ...env,
+    ...(env.HEAP_BASE_URL ? { HEAP_PRIVACY_BASE_URL: env.HEAP_BASE_URL } : {}),
+    PORT: '3004',
+  });
+  for (const port of [3001, 3002, 3003, 3004, 3005])
     await waitFor(`app on ${port}`, `http://127.0.0.1:${port}/health`, { timeoutMs: 90_000 });
   log('all apps healthy; triggering a poll of the HubSpot Email Events API');
   await waitFor('poller', 'http://127.0.0.1:3001/poller/run-once', { method: 'POST' });

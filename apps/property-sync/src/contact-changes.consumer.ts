@@ -24,6 +24,9 @@ import { buildUserWrites, type HeapUserWrite, writeUserProperties } from './user
 
 type ChangeRecord = ConsumedRecord<HubSpotContactChange>;
 
+/** Heartbeat period while a batch is handled (session timeout 10 s, libs/kafka BatchConsumer). */
+const HEARTBEAT_EVERY_MS = 3_000;
+
 /** Injection token of {@link ContactChangesConsumerOptions}. */
 export const CONTACT_CHANGES_CONSUMER_OPTIONS = Symbol('CONTACT_CHANGES_CONSUMER_OPTIONS');
 
@@ -69,7 +72,7 @@ export class ContactChangesConsumer implements OnApplicationBootstrap, BeforeApp
       groupId: this.options.groupId,
       topics: [HUBSPOT_CONTACT_CHANGES],
       maxBatchSize: this.options.maxBatchSize,
-      handler: (records) => this.handle(records),
+      handler: (records, { heartbeat }) => this.withHeartbeats(heartbeat, () => this.handle(records)),
     });
     await this.consumer.start();
     this.logger.log(`consuming ${HUBSPOT_CONTACT_CHANGES.name} as ${this.options.groupId}`);
@@ -77,6 +80,21 @@ export class ContactChangesConsumer implements OnApplicationBootstrap, BeforeApp
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer?.stop();
+  }
+
+  /**
+   * Runs `work` while heartbeating every 3 s: the HubSpotCallGate may wait out a 429 (10 s × attempt)
+   * inside the handler, longer than the group's 10 s session timeout.
+   */
+  private async withHeartbeats<T>(heartbeat: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+    const timer = setInterval(() => {
+      heartbeat().catch((error: unknown) => this.logger.warn(`heartbeat failed: ${describeError(error)}`));
+    }, HEARTBEAT_EVERY_MS);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   /** Handles one partition's batch; see the class doc for the error contract. */

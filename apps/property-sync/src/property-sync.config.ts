@@ -53,7 +53,7 @@ export const PROPERTY_SYNC_CONFIG = defineConfig({
     schema: env.string('127.0.0.1'),
     description: 'Interface the HTTP server (health, metrics) binds; `0.0.0.0` in containers.',
   },
-  port: { env: 'PORT', schema: env.int(3006), description: 'HTTP port of `/health` and `/metrics`.' },
+  port: { env: 'PORT', schema: env.int(3004), description: 'HTTP port of `/health` and `/metrics`.' },
   consumerGroup: {
     env: 'CONSUMER_GROUP',
     schema: env.string(PROPERTY_SYNC_CONTACT_CHANGES_GROUP.groupId),
