@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { hubSpotPortalsSchema } from '@hubheap/hubspot';
-import { COMMON_CONFIG, defineConfig, env, loadConfig, type ConfigOf } from '@hubheap/service';
+import {
+  COMMON_CONFIG,
+  defineConfig,
+  env,
+  loadConfig,
+  TENANT_SETTINGS_CONFIG,
+  type ConfigOf,
+} from '@hubheap/service';
 import { SEGMENT_EXPORT_SEGMENT_DELTAS_GROUP } from '@hubheap/schemas';
 
 /**
@@ -23,6 +30,7 @@ export const SEGMENT_EXPORT_CONFIG = defineConfig({
     schema: env.string('127.0.0.1'),
     description: 'Interface to bind; `0.0.0.0` in containers.',
   },
+  settingsSource: TENANT_SETTINGS_CONFIG.settingsSource,
   consumerGroup: {
     env: 'CONSUMER_GROUP',
     schema: env.string(SEGMENT_EXPORT_GROUP_ID),

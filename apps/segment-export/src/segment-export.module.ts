@@ -1,7 +1,7 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { HubSpotRateBudget, requestsPer10sOf } from '@hubheap/hubspot';
 import { HEAP_SEGMENT_DELTAS, type TopicContract } from '@hubheap/schemas';
-import { COMMON_CONFIG, KafkaModule, loadConfig } from '@hubheap/service';
+import { COMMON_CONFIG, KafkaModule, loadConfig, TenantSettingsModule } from '@hubheap/service';
 import { DataSource } from 'typeorm';
 import { MembershipRepository } from './database/membership.repository';
 import { openSegmentExportDatabase } from './database/segment-export-database';
@@ -9,6 +9,7 @@ import { SegmentRepository } from './database/segment.repository';
 import { SyncRunRepository } from './database/sync-run.repository';
 import { RunsController } from './http/runs.controller';
 import { SegmentsController } from './http/segments.controller';
+import { SegmentSettingsApplier } from './settings/segment-settings.applier';
 import { SegmentDeltasConsumer } from './membership/segment-deltas.consumer';
 import {
   loadSegmentExportConfig,
@@ -48,6 +49,7 @@ const rateBudget = (config: SegmentExportConfig): HubSpotRateBudget =>
 /**
  * segment-export's wiring: `heap.segment-deltas.v1` (provisioned at boot) → membership fold in schema
  * `segment_export` (migrated at boot); syncs into HubSpot lists (HTTP settings, sync-now, scheduler).
+ * With SETTINGS_SOURCE=topic, segment sync modes follow integration.settings.v1 (SegmentSettingsApplier).
  * Configuration is read when the module is instantiated; `overrides` replace single values (tests).
  */
 @Module({})
@@ -59,6 +61,14 @@ export class SegmentExportModule {
         KafkaModule.forRoot({
           clientId: 'segment-export',
           topics: [HEAP_SEGMENT_DELTAS] as ReadonlyArray<TopicContract<unknown>>,
+        }),
+        // SETTINGS_SOURCE=env: the HUBSPOT_PORTALS portals, always active; topic: integration.settings.v1.
+        TenantSettingsModule.forRoot({
+          source: overrides.settingsSource,
+          envTenants: () =>
+            (overrides.hubspotPortals ?? loadSegmentExportConfig().hubspotPortals).map((p) => ({
+              portalId: p.portalId,
+            })),
         }),
       ],
       controllers: [SegmentsController, RunsController],
@@ -85,6 +95,7 @@ export class SegmentExportModule {
         ListSyncExecutor,
         SyncService,
         SyncScheduler,
+        SegmentSettingsApplier,
         SegmentDeltasConsumer,
       ],
       exports: [SyncScheduler, SyncService, SEGMENT_EXPORT_CONFIG_TOKEN],
