@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { KafkaPlatform } from '@hubheap/kafka';
 import {
   HEAP_USER_IDENTITIES,
@@ -72,7 +75,8 @@ describe('contacts: webhook → identity-resolution → property-sync → Heap u
   const main = newTenant();
   const late = newTenant('work_email');
   const burst = newTenant();
-  const tenants = [main, late, burst];
+  const backfill = newTenant();
+  const tenants = [main, late, burst, backfill];
   const hubspot = new HubSpotFake();
   const heap = new HeapFake({ appIds: tenants.map((t) => t.appId) });
   const apps: AppProcess[] = [];
@@ -80,6 +84,7 @@ describe('contacts: webhook → identity-resolution → property-sync → Heap u
   const webhookGroup = uniqueName('e2e-contacts-identity-webhooks');
   let intakeUrl = '';
   let eventId = randomInt(1_000_000, 9_000_000);
+  let env: Record<string, string> = {};
 
   /** One signed delivery of `events` (HubSpot §1.4 shape) to webhook-intake; resolves once accepted (2xx). */
   const deliver = async (tenant: Tenant, events: Array<Record<string, unknown>>): Promise<void> => {
@@ -122,7 +127,7 @@ describe('contacts: webhook → identity-resolution → property-sync → Heap u
       heap.start(),
     ]);
     const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = stackEndpoints();
-    const env = {
+    env = {
       KAFKA_BROKERS: kafkaBrokers,
       SCHEMA_REGISTRY_URL: schemaRegistryUrl,
       DATABASE_URL: databaseUrl,
@@ -319,5 +324,35 @@ describe('contacts: webhook → identity-resolution → property-sync → Heap u
       .filter((r) => r.status === 429);
     expect(hubspot429).toHaveLength(4);
     expect(heap429).toHaveLength(4);
+  }, 150_000);
+
+  it('ops-cli import contacts backfills every contact through the same pipeline', async () => {
+    const contacts = seed(backfill);
+    const withEmail = contacts.filter((c) => emailOf(c) !== undefined);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '-r',
+        '@swc-node/register',
+        join('apps', 'ops-cli', 'src', 'main.ts'),
+        'import',
+        'contacts',
+        '--portal',
+        String(backfill.portalId),
+        '--token',
+        backfill.token,
+      ],
+      { cwd: join(__dirname, '..', '..'), env: { ...process.env, ...env }, timeout: 60_000 },
+    );
+    expect(stdout).toContain(`contacts: 12 read, ${withEmail.length} emitted, 2 without email`);
+
+    await eventually(() => withEmail.every((c) => userOf(backfill, emailOf(c)!) !== undefined), {
+      timeoutMs: 90_000,
+      message: 'a Heap user for every backfilled contact',
+    });
+    for (const contact of withEmail) {
+      expect(userView(userOf(backfill, emailOf(contact)!))).toEqual(expectedUser(contact));
+    }
+    expect(heap.users(backfill.appId)).toHaveLength(withEmail.length);
   }, 150_000);
 });
