@@ -220,6 +220,30 @@ describe('ops-cli import contacts (real Kafka, registry, Postgres; HubSpot fake)
     }
   }, 120_000);
 
+  it('an interrupted run (abort after page 1) is continued by the next run', async () => {
+    const portal = seedPortal(150);
+    const controller = new AbortController();
+    const interrupted = await runContactBackfill(
+      { baseUrl: hubspot.baseUrl, portalId: portal.portalId, token: portal.token },
+      {
+        output,
+        progress: new ScriptedProgress(() => controller.abort()),
+        gate,
+        signal: controller.signal,
+        env: { ...process.env, ...dbEnv() },
+      },
+    );
+    expect(interrupted).toMatchObject({ status: 'interrupted', pages: 1, read: 100 });
+    expect(await jobRow(interrupted.importId!)).toMatchObject({ status: 'failed', pages: 1 });
+    const resumed = await importOf({ portalId: portal.portalId, token: portal.token });
+    expect(resumed).toMatchObject({
+      status: 'completed',
+      importId: interrupted.importId,
+      pages: 2,
+      read: 162,
+    });
+  }, 60_000);
+
   it('--restart starts a new job; a dry run records nothing', async () => {
     const portal = seedPortal(0);
     // A 429 on the first page: the rate budget waits out the window and retries, nothing is lost.
