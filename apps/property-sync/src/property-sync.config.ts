@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hubSpotPortalsSchema } from '@hubheap/hubspot';
 import { PROPERTY_SYNC_CONTACT_CHANGES_GROUP } from '@hubheap/schemas';
 import { COMMON_CONFIG, type ConfigOf, defineConfig, env, loadConfig } from '@hubheap/service';
 
@@ -30,12 +31,6 @@ const jsonList = <T extends z.ZodTypeAny>(item: T, shape: string, unique: (v: z.
       }
       return parsed.data;
     });
-
-/** One portal and its HubSpot token (`crm.objects.contacts.read`, `crm.schemas.contacts.read`). */
-export interface PortalCredentials {
-  portalId: number;
-  accessToken: string;
-}
 
 /** Heap privacy API credentials of one Main Production app_id (heap-api.md §7.1). */
 export interface HeapPrivacyKey {
@@ -72,30 +67,27 @@ export const PROPERTY_SYNC_CONFIG = defineConfig({
   },
   hubspotPortals: {
     env: 'HUBSPOT_PORTALS',
-    schema: jsonList(
-      z.object({ portalId: z.number().int().positive(), accessToken: z.string().min(1) }).strict(),
-      '[{"portalId": <int>, "accessToken": "<token>"}, ...]',
-      (p) => String(p.portalId),
-    ),
+    schema: hubSpotPortalsSchema,
     description:
-      'JSON `[{"portalId":62515,"accessToken":"…"}]`; tokens need contacts and contact-schema read. Changes of other portals are dead-lettered.',
+      'JSON `[{"portalId":62515,"accessToken":"…","requestsPer10s":100}]`; tokens need contacts and contact-schema read; `requestsPer10s` (optional, default 100) is the account\'s HubSpot burst limit. Changes of other portals are dead-lettered.',
     sensitive: true,
+  },
+  hubspotRateWindowMs: {
+    env: 'HUBSPOT_RATE_WINDOW_MS',
+    schema: positiveInt(10_000),
+    description:
+      "HubSpot's rate-limit window (10 s); the shared per-portal rate budget counts calls in it and waits one window after a TEN_SECONDLY_ROLLING 429. Lower it only against a fake.",
   },
   hubspotRetryAttempts: {
     env: 'HUBSPOT_RETRY_ATTEMPTS',
-    schema: positiveInt(4, 20),
+    schema: positiveInt(5, 20),
     description:
-      'Attempts per HubSpot call after 429/5xx/no answer before the batch is retried by the consumer (offsets uncommitted).',
-  },
-  hubspotRateLimitWaitMs: {
-    env: 'HUBSPOT_RATE_LIMIT_WAIT_MS',
-    schema: positiveInt(10_000),
-    description: 'Wait after a TEN_SECONDLY_ROLLING 429, × attempt (ms).',
+      'Attempts per call for 5xx and no answer (exponential backoff, full jitter), then the batch is retried uncommitted; 429s wait for the rate budget and are always retried, other 4xx never.',
   },
   hubspotServerErrorWaitMs: {
     env: 'HUBSPOT_SERVER_ERROR_WAIT_MS',
     schema: positiveInt(500),
-    description: 'Wait after a 5xx, a DAILY or secondly 429, or no answer, × attempt (ms).',
+    description: 'First backoff after a 5xx or no answer (ms); doubles per attempt, at most 5 s.',
   },
   propertyCacheMinRefreshMs: {
     env: 'PROPERTY_CACHE_MIN_REFRESH_MS',

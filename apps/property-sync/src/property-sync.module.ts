@@ -1,6 +1,13 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { HeapClient, HeapUserDeletionClient } from '@hubheap/heap';
-import { ContactPropertiesClient, type HubSpotCallGate, StaticTokenProvider } from '@hubheap/hubspot';
+import {
+  ContactPropertiesClient,
+  type HubSpotCallGate,
+  HubSpotRateBudget,
+  requestsPer10sOf,
+  StaticTokenProvider,
+  staticTokensOf,
+} from '@hubheap/hubspot';
 import { HUBSPOT_CONTACT_CHANGES, type TopicContract } from '@hubheap/schemas';
 import { COMMON_CONFIG, KafkaModule, loadConfig } from '@hubheap/service';
 import { DataSource } from 'typeorm';
@@ -15,7 +22,6 @@ import { openPropertySyncDatabase } from './database/property-sync-database';
 import { DELETION_STATUS_POLL_MS, DeletionStatusPoller } from './heap/deletion-status.poller';
 import { HEAP_PRIVACY_KEYS, UserDeletionsService } from './heap/user-deletions.service';
 import { CACHE_TIMING, type CacheTiming, PropertyDefinitionCache } from './hubspot/property-definition.cache';
-import { RetryingCallGate } from './hubspot/retrying-call.gate';
 import {
   loadPropertySyncConfig,
   PROPERTY_SYNC_CONFIG_TOKEN,
@@ -26,20 +32,36 @@ import { PropertySyncMetrics } from './property-sync.metrics';
 /** Injection token of the {@link HubSpotCallGate} every HubSpot call goes through. */
 export const HUBSPOT_CALL_GATE = Symbol('HUBSPOT_CALL_GATE');
 
-/** Closes the DataSource last, after the consumer and the poller stopped using it. */
+/** Closes the gate's and the DataSource's pools last, after the consumer and the poller stopped using them. */
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(HUBSPOT_CALL_GATE) private readonly gate: HubSpotCallGate,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
+    if (this.gate instanceof HubSpotRateBudget) await this.gate.close();
     if (this.db.isInitialized) await this.db.destroy();
   }
 }
+
+/**
+ * The HubSpot rate budget shared with every replica and app on the same Postgres (schema
+ * `hubspot_budget`, libs/hubspot rate-budget.ts): per-portal limit from `requestsPer10s`, default 100 − 10 %.
+ */
+const rateBudget = (config: PropertySyncConfig): HubSpotRateBudget =>
+  HubSpotRateBudget.fromDatabaseUrl(loadConfig(COMMON_CONFIG).databaseUrl, {
+    windowMs: config.hubspotRateWindowMs,
+    portalRequestsPerWindow: requestsPer10sOf(config.hubspotPortals),
+    transientAttempts: config.hubspotRetryAttempts,
+    transientStartingDelayMs: config.hubspotServerErrorWaitMs,
+  });
 
 /** What tests (and later the shared rate budget) may replace besides config values. */
 export interface PropertySyncModuleOptions {
   /** Config values replacing the environment's. */
   config?: Partial<PropertySyncConfig>;
-  /** The portal rate budget; default an in-process {@link RetryingCallGate} from the config. */
+  /** The portal rate budget; default the shared Postgres-backed {@link HubSpotRateBudget}. */
   gate?: HubSpotCallGate;
   /** Postgres schema (tests use a throw-away one); default `property_sync`. */
   dbSchema?: string;
@@ -76,22 +98,14 @@ export class PropertySyncModule {
         {
           provide: HUBSPOT_CALL_GATE,
           inject: [PROPERTY_SYNC_CONFIG_TOKEN],
-          useFactory: (config: PropertySyncConfig): HubSpotCallGate =>
-            options.gate ??
-            new RetryingCallGate({
-              maxAttempts: config.hubspotRetryAttempts,
-              rateLimitWaitMs: config.hubspotRateLimitWaitMs,
-              serverErrorWaitMs: config.hubspotServerErrorWaitMs,
-            }),
+          useFactory: (config: PropertySyncConfig): HubSpotCallGate => options.gate ?? rateBudget(config),
         },
         {
           provide: ContactPropertiesClient,
           inject: [PROPERTY_SYNC_CONFIG_TOKEN, HUBSPOT_CALL_GATE],
           useFactory: (config: PropertySyncConfig, gate: HubSpotCallGate) =>
             new ContactPropertiesClient({
-              tokens: new StaticTokenProvider(
-                new Map(config.hubspotPortals.map((p) => [p.portalId, p.accessToken])),
-              ),
+              tokens: new StaticTokenProvider(staticTokensOf(config.hubspotPortals)),
               gate,
               basePath: config.hubspotBaseUrl,
             }),

@@ -108,7 +108,7 @@ describe('property-sync: contact changes → HubSpot batch read → Heap user pr
           consumerGroup: groupId,
           hubspotBaseUrl: hubspot.baseUrl,
           hubspotPortals: [{ portalId, accessToken: TOKEN }],
-          hubspotRateLimitWaitMs: 100,
+          hubspotRateWindowMs: 300,
           hubspotServerErrorWaitMs: 20,
           hubspotRetryAttempts: 3,
           propertyCacheMinRefreshMs: 1,

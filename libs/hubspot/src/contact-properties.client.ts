@@ -1,6 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import type { ContactPropertyDefinition, HubSpotPropertyValue } from './contact-properties.mapper';
-import { HubSpotRetriableError, hubSpotErrorFromResponse } from './hubspot.errors';
+import { classifyHubSpotFailure } from './rate-budget.policy';
 import type { HubSpotCallGate, HubSpotTokenProvider } from './portal-access';
 
 /** CRM batch endpoints take at most 100 inputs per request (hubspot-api.md §3.2, §6). */
@@ -28,29 +28,12 @@ export interface ContactPropertiesClientOptions {
 }
 
 /**
- * An SDK `ApiException` (`code` = HTTP status, `body` = parsed JSON) or a network error, as a classed
- * libs/hubspot error: 429/408/423/477/5xx → HubSpotRetriableError (with `policyName`), 401/403 →
- * HubSpotAuthError, other 4xx → HubSpotRequestError; no HTTP answer → HubSpotRetriableError status 0.
- * Pure.
- */
-export const hubSpotErrorFromSdk = (error: unknown): Error => {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'number' && code >= 400) {
-    const body = (error as { body?: unknown }).body;
-    return hubSpotErrorFromResponse(code, typeof body === 'string' ? body : JSON.stringify(body ?? null));
-  }
-  return new HubSpotRetriableError(`HubSpot unreachable: ${String(error)}`, {
-    status: 0,
-    body: undefined,
-    cause: error,
-  });
-};
-
-/**
  * Contact property definitions and contact batch reads through @hubspot/api-client (hubspot-api.md
- * §3.2, §3.4, §7). Each HTTP request is one `gate.run(portalId, …)`; inside it SDK errors become
- * classed errors ({@link hubSpotErrorFromSdk}) so the gate can tell a 429 (wait, retry) from a 4xx.
- * The SDK's own retries are off (`numberOfApiCallRetries: 0`): waiting is the gate's job.
+ * §3.2, §3.4, §7). Each HTTP request is one `gate.run(portalId, …)` (the portal's shared rate budget,
+ * e.g. HubSpotRateBudget), which sees the raw SDK error and waits out a 429. The SDK's own retries are
+ * off (`numberOfApiCallRetries: 0`, no limiter): waiting is the gate's job. What the gate throws is
+ * classed ({@link classifyHubSpotFailure}): HubSpotRetriableError / HubSpotAuthError / HubSpotRequestError.
+ * The token is fetched before the call; a portal without one throws the provider's Error.
  * SDK caveat (§7): its decorators are process-wide; every client here uses the same options.
  */
 export class ContactPropertiesClient {
@@ -106,15 +89,14 @@ export class ContactPropertiesClient {
     return { contacts: [...found.values()], missingIds: ids.filter((id) => !found.has(id)) };
   }
 
-  private call<T>(portalId: number, fn: (client: Client) => Promise<T>): Promise<T> {
-    return this.options.gate.run(portalId, async () => {
-      const client = this.clientFor(await this.options.tokens.accessToken(portalId));
-      try {
-        return await fn(client);
-      } catch (error) {
-        throw hubSpotErrorFromSdk(error);
-      }
-    });
+  private async call<T>(portalId: number, fn: (client: Client) => Promise<T>): Promise<T> {
+    const client = this.clientFor(await this.options.tokens.accessToken(portalId));
+    try {
+      // The raw SDK error goes to the gate, which classes it itself (keeping `Retry-After`).
+      return await this.options.gate.run(portalId, () => fn(client));
+    } catch (error) {
+      throw classifyHubSpotFailure(error).error;
+    }
   }
 
   private clientFor(accessToken: string): Client {
