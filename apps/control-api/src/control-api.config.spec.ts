@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '@hubheap/service';
+import { ConfigError, type ConfigVariable } from '@hubheap/service';
 import { ALL_CONFIG_SPECS, CONTROL_API_CONFIG, loadControlApiConfig } from './control-api.config';
 
 const appDir = join(__dirname, '..');
@@ -26,7 +26,9 @@ describe('control-api configuration', () => {
 
   it('.env.example shows the defaults and no secret value', () => {
     expect(loadControlApiConfig(example)).toEqual(loadControlApiConfig({}));
-    for (const variable of Object.values(CONTROL_API_CONFIG).filter((v) => v.sensitive)) {
+    for (const variable of (Object.values(CONTROL_API_CONFIG) as ConfigVariable[]).filter(
+      (v) => v.sensitive,
+    )) {
       expect(example[variable.env]).toBe('');
     }
   });
