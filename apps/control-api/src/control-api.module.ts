@@ -13,7 +13,11 @@ import { SecretStore } from './database/secret.store';
 import { SourceStatusRepository } from './database/source-status.repository';
 import { TenantRepository } from './database/tenant.repository';
 import { SegmentRunsClient } from './destination/segment-runs.client';
-import { AdminStaticController } from './http/admin-static.controller';
+import {
+  ADMIN_STATIC_DIR,
+  AdminStaticController,
+  DEFAULT_ADMIN_STATIC_DIR,
+} from './http/admin-static.controller';
 import { InternalController } from './http/internal.controller';
 import { KeysController } from './http/keys.controller';
 import { OAuthCallbackController } from './http/oauth-callback.controller';
@@ -45,6 +49,8 @@ export interface ControlApiModuleOptions {
   databaseSchema?: string;
   /** Gate of HubSpot calls; default pass-through. */
   gate?: HubSpotCallGate;
+  /** Directory of the admin page; default `src/admin/static`. */
+  adminStaticDir?: string;
 }
 
 /**
@@ -82,6 +88,7 @@ export class ControlApiModule {
             openControlApiDatabase(loadConfig(COMMON_CONFIG).databaseUrl, options.databaseSchema),
         },
         DatabaseLifecycle,
+        { provide: ADMIN_STATIC_DIR, useValue: options.adminStaticDir ?? DEFAULT_ADMIN_STATIC_DIR },
         {
           provide: SecretBox,
           inject: [CONTROL_API_CONFIG_TOKEN],

@@ -50,8 +50,14 @@ export interface ControlApiApp {
 }
 
 /** Boots ControlApiModule with config overrides on 127.0.0.1:0; Kafka, registry and Postgres from the stack env. */
-export const startControlApi = async (config: Partial<ControlApiConfig>): Promise<ControlApiApp> => {
-  @Module({ imports: [ControlApiModule.forRoot({ config })], controllers: [HealthController] })
+export const startControlApi = async (
+  config: Partial<ControlApiConfig>,
+  adminStaticDir?: string,
+): Promise<ControlApiApp> => {
+  @Module({
+    imports: [ControlApiModule.forRoot({ config, adminStaticDir })],
+    controllers: [HealthController],
+  })
   class ControlApiTestModule {}
   const logger = new CapturingLogger();
   const app = await NestFactory.create(ControlApiTestModule, { logger });

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { KafkaPlatform } from '@hubheap/kafka';
 import {
   INTEGRATION_SETTINGS,
@@ -89,19 +92,26 @@ describe('control-api (real Kafka, registry, Postgres; HubSpot fake with OAuth)'
       INTEGRATION_STATUS.name,
       startOffsets[INTEGRATION_STATUS.name] ?? {},
     );
-    api = await startControlApi({
-      bootstrapKey: BOOTSTRAP,
-      internalApiKey: INTERNAL,
-      secretKeys: `k2:${randomBytes(32).toString('base64')},k1:${randomBytes(32).toString('base64')}`,
-      consumerGroup,
-      hubspotApiBase: hubspot.baseUrl,
-      hubspotAppBase: hubspot.baseUrl,
-      hubspotClientId: 'control-api-it',
-      hubspotClientSecret: CLIENT_SECRET,
-      publicUrl: 'http://localhost:3006',
-      segmentExportUrl: 'http://127.0.0.1:1',
-      segmentExportTimeoutMs: 300,
-    });
+    const adminDir = mkdtempSync(join(tmpdir(), 'control-api-admin-'));
+    writeFileSync(join(adminDir, 'index.html'), '<!doctype html><title>admin</title>');
+    writeFileSync(join(adminDir, 'app.js'), 'console.log(1)');
+    writeFileSync(join(tmpdir(), 'control-api-outside.txt'), 'outside');
+    api = await startControlApi(
+      {
+        bootstrapKey: BOOTSTRAP,
+        internalApiKey: INTERNAL,
+        secretKeys: `k2:${randomBytes(32).toString('base64')},k1:${randomBytes(32).toString('base64')}`,
+        consumerGroup,
+        hubspotApiBase: hubspot.baseUrl,
+        hubspotAppBase: hubspot.baseUrl,
+        hubspotClientId: 'control-api-it',
+        hubspotClientSecret: CLIENT_SECRET,
+        publicUrl: 'http://localhost:3006',
+        segmentExportUrl: 'http://127.0.0.1:1',
+        segmentExportTimeoutMs: 300,
+      },
+      adminDir,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -125,6 +135,18 @@ describe('control-api (real Kafka, registry, Postgres; HubSpot fake with OAuth)'
         '/internal/portals/{portalId}/hubspot-token',
       ]),
     );
+  });
+
+  it('serves the admin page: /admin → index.html, /admin/<file>, nothing outside its folder', async () => {
+    const index = await api.call('GET', '/admin');
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toContain('text/html');
+    expect(String(index.body)).toContain('<title>admin</title>');
+    const js = await api.call('GET', '/admin/app.js');
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toContain('javascript');
+    expect((await api.call('GET', '/admin/missing.css')).status).toBe(404);
+    expect((await api.call('GET', '/admin/..%2Fcontrol-api-outside.txt')).status).toBe(404);
   });
 
   it('OAuth install: state checked, code exchanged, hub_id checked, tokens refreshed before expiry (once under concurrency)', async () => {

@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Controller, Get, NotFoundException, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 
-/** Where the admin page's files live (the lead's `apps/control-api/src/admin/static`). */
-export const ADMIN_STATIC_DIR = join(__dirname, '..', 'admin', 'static');
+/** Where the admin page's files live (`apps/control-api/src/admin/static`). */
+export const DEFAULT_ADMIN_STATIC_DIR = join(__dirname, '..', 'admin', 'static');
+
+/** Injection token of the admin page's directory (tests point it elsewhere). */
+export const ADMIN_STATIC_DIR = Symbol('ADMIN_STATIC_DIR');
 
 /**
  * The admin web page: `GET /admin` → `index.html`, `GET /admin/<file>` → that file. The page itself
@@ -14,6 +17,8 @@ export const ADMIN_STATIC_DIR = join(__dirname, '..', 'admin', 'static');
 @ApiExcludeController()
 @Controller('admin')
 export class AdminStaticController {
+  constructor(@Inject(ADMIN_STATIC_DIR) private readonly dir: string) {}
+
   @Get()
   index(@Res() res: Response): void {
     this.send(res, 'index.html');
@@ -26,11 +31,11 @@ export class AdminStaticController {
   }
 
   private send(res: Response, relative: string): void {
-    if (!existsSync(join(ADMIN_STATIC_DIR, 'index.html'))) {
+    if (!existsSync(join(this.dir, 'index.html'))) {
       throw new NotFoundException({ error: 'the admin page is not built into this image' });
     }
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.sendFile(relative, { root: ADMIN_STATIC_DIR, dotfiles: 'deny' }, (error) => {
+    res.sendFile(relative, { root: this.dir, dotfiles: 'deny' }, (error) => {
       if (error && !res.headersSent) res.status(404).json({ error: 'not found' });
     });
   }
