@@ -52,6 +52,13 @@ describe('toHeapPropertyValue', () => {
       '2023-11-14T22:13:20.000Z',
     ],
     ['datetime unparseable kept as text', 'datetime', 'date', 'soon', 'soon'],
+    [
+      'datetime without zone read as UTC',
+      'datetime',
+      'date',
+      '2026-02-01T08:30:00',
+      '2026-02-01T08:30:00.000Z',
+    ],
     ['date YYYY-MM-DD', 'date', 'date', '2026-02-01', '2026-02-01T00:00:00.000Z'],
     ['date ms epoch midnight', 'date', 'date', '1769904000000', '2026-02-01T00:00:00.000Z'],
     ['number integer', 'number', 'number', '42', 42],

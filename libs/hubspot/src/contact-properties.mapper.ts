@@ -84,10 +84,16 @@ export type HubSpotPropertyValue = string | number | boolean | null | undefined;
 const isEmpty = (raw: HubSpotPropertyValue): raw is null | undefined | '' =>
   raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '');
 
-/** ms epoch (number or digit string) or any string `Date` parses → ISO 8601 UTC with ms; else undefined. */
+/** A date-time without zone designator, which `Date.parse` would read in the server's local time. */
+const NO_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/**
+ * ms epoch (number or digit string) or any string `Date` parses → ISO 8601 UTC with ms; a date-time
+ * without zone is read as UTC (never the server's time zone); else undefined.
+ */
 const toIsoInstant = (raw: string | number): string | undefined => {
   const text = String(raw).trim();
-  const millis = /^-?\d+$/.test(text) ? Number(text) : Date.parse(text);
+  const millis = /^-?\d+$/.test(text) ? Number(text) : Date.parse(NO_ZONE.test(text) ? `${text}Z` : text);
   return Number.isFinite(millis) ? new Date(millis).toISOString() : undefined;
 };
 
