@@ -135,6 +135,8 @@ describe('contacts: webhook → identity-resolution → property-sync → Heap u
       HUBSPOT_BASE_URL: hubspotUrl,
       HEAP_BASE_URL: heapUrl,
       HEAP_PRIVACY_BASE_URL: heapUrl,
+      // The shared HubSpot rate budget waits one window after a 429: a short one against the fake.
+      HUBSPOT_RATE_WINDOW_MS: '1000',
     };
     const topics = [
       HUBSPOT_WEBHOOK_EVENTS,
@@ -181,7 +183,6 @@ describe('contacts: webhook → identity-resolution → property-sync → Heap u
         ...env,
         HUBSPOT_PORTALS: JSON.stringify(tenants.map((t) => ({ portalId: t.portalId, accessToken: t.token }))),
         CONSUMER_GROUP: await group('e2e-contacts-property-sync', HUBSPOT_CONTACT_CHANGES.name),
-        HUBSPOT_RATE_LIMIT_WAIT_MS: '300',
         HUBSPOT_SERVER_ERROR_WAIT_MS: '100',
       }),
     );
@@ -305,7 +306,17 @@ describe('contacts: webhook → identity-resolution → property-sync → Heap u
     heap.failNext(4, { status: 429, path: '/api/add_user_properties' });
     const hubspotBefore = hubspot.requests().length;
     const heapBefore = heap.requests().length;
-    await deliver(burst, creations(contacts));
+    // Email changes carry the email, so identity-resolution reads nothing from HubSpot: every batch read,
+    // and so every HubSpot 429, is property-sync's (through the shared rate budget).
+    await deliver(
+      burst,
+      withEmail.map((c) => ({
+        subscriptionType: 'contact.propertyChange',
+        objectId: Number(c.id),
+        propertyName: 'email',
+        propertyValue: c.properties['email'],
+      })),
+    );
 
     await eventually(() => withEmail.every((c) => userOf(burst, emailOf(c)!) !== undefined), {
       timeoutMs: 120_000,
@@ -314,6 +325,7 @@ describe('contacts: webhook → identity-resolution → property-sync → Heap u
     for (const contact of withEmail) {
       expect(userView(userOf(burst, emailOf(contact)!))).toEqual(expectedUser(contact));
     }
+    expect(heap.users(burst.appId)).toHaveLength(withEmail.length);
     const hubspot429 = hubspot
       .requests()
       .slice(hubspotBefore)
