@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hubSpotPortalsSchema, type HubSpotPortalEntry } from '@hubheap/hubspot';
 import {
   COMMON_CONFIG,
   defineConfig,
@@ -9,42 +10,13 @@ import {
 } from '@hubheap/service';
 import { heapSegmentTenantList } from './heap-segments/heap-segment-tenants';
 
-/** One HubSpot portal the Email Events poller reads, with the token it reads it with (`content` scope, §2). */
-export interface PortalCredentials {
-  portalId: number;
-  accessToken: string;
-}
+/**
+ * One HubSpot portal the Email Events poller reads, with the token it reads it with (`content` scope, §2)
+ * and optionally its rate tier (`requestsPer10s`); parsed by libs/hubspot's shared `HUBSPOT_PORTALS` schema.
+ */
+export type PortalCredentials = HubSpotPortalEntry;
 
 const HOUR_MS = 3_600_000;
-
-const portalList = z
-  .string()
-  .default('[]')
-  .transform((text, ctx): PortalCredentials[] => {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON array' });
-      return z.NEVER;
-    }
-    const parsed = z
-      .array(z.object({ portalId: z.number().int().positive(), accessToken: z.string().min(1) }).strict())
-      .safeParse(value);
-    if (!parsed.success) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: 'must be [{"portalId": <int>, "accessToken": "<token>"}, ...]',
-      });
-      return z.NEVER;
-    }
-    const ids = parsed.data.map((p) => p.portalId);
-    if (new Set(ids).size !== ids.length) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'lists a portalId twice' });
-      return z.NEVER;
-    }
-    return parsed.data;
-  });
 
 /** ISO-8601 date-time or ms-epoch digits → ms epoch; unset stays undefined (the poller then uses boot time − 24 h). */
 const instant = z
@@ -136,9 +108,9 @@ export const WEBHOOK_INTAKE_CONFIG = defineConfig({
   },
   hubspotPortals: {
     env: 'HUBSPOT_PORTALS',
-    schema: portalList,
+    schema: hubSpotPortalsSchema,
     description:
-      'JSON `[{"portalId":62515,"accessToken":"…"}]` of portals to poll email events for; empty → poller off.',
+      'JSON `[{"portalId":62515,"accessToken":"…","requestsPer10s":100}]` of portals to poll email events for (`requestsPer10s` optional: the account\'s HubSpot burst limit for the shared rate budget); empty → poller off.',
     sensitive: true,
   },
   pollIntervalMs: {

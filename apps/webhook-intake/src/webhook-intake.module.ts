@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
+import { HubSpotRateBudget, requestsPer10sOf, type HubSpotRateBudgetOptions } from '@hubheap/hubspot';
 import { KafkaPlatform } from '@hubheap/kafka';
 import {
   HEAP_SEGMENT_DELTAS,
@@ -26,7 +27,7 @@ import { IntakeMetrics } from './intake.metrics';
 import { EMAIL_POLL_SETTINGS, EmailPollService, type EmailPollSettings } from './poller/email-poll.service';
 import { EmailPollScheduler } from './poller/email-poll-scheduler.service';
 import { PollerController } from './poller/poller.controller';
-import { PortalEmailEventsClient, type PageRetryOptions } from './poller/portal-email-events.client';
+import { PortalEmailEventsClient } from './poller/portal-email-events.client';
 import { HubSpotWebhookController } from './webhook/hubspot-webhook.controller';
 import { WebhookBodyParserInstaller } from './webhook/webhook-body.middleware';
 import { WebhookIntakeService } from './webhook/webhook-intake.service';
@@ -38,9 +39,12 @@ export interface WebhookIntakeModuleOptions {
   config?: Partial<WebhookIntakeConfig>;
   /** A KafkaPlatform to use instead of one built from KAFKA_BROKERS; the caller provisions and closes it. */
   kafka?: KafkaPlatform;
-  /** In-client retry of an Email Events page (tests: short delays). */
-  pageRetry?: PageRetryOptions;
+  /** Tuning of the HubSpot rate budget (tests: a short `windowMs` and backoff). */
+  rateBudget?: HubSpotRateBudgetOptions;
 }
+
+/** Longest wait for the rate budget a poll accepts (e.g. after a DAILY 429); longer → the poll backs off. */
+const POLL_MAX_BUDGET_WAIT_MS = 60_000;
 
 const DAY_MS = 86_400_000;
 
@@ -51,11 +55,15 @@ export const INTAKE_TOPICS = [
   HEAP_SEGMENT_DELTAS,
 ] as ReadonlyArray<TopicContract<unknown>>;
 
-/** Closes the poller's DataSource last, after the scheduler stopped using it. */
+/** Closes the poller's DataSource and the rate budget's pool last, after the scheduler stopped using them. */
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(HubSpotRateBudget) private readonly budget: HubSpotRateBudget,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
+    await this.budget.close();
     if (this.db.isInitialized) await this.db.destroy();
   }
 }
@@ -84,13 +92,24 @@ const poller = (options: WebhookIntakeModuleOptions): Provider[] => [
     }),
   },
   {
-    provide: PortalEmailEventsClient,
+    // The HubSpot rate budget shared with every replica and app on this Postgres (libs/hubspot rate-budget.ts).
+    provide: HubSpotRateBudget,
     inject: [INTAKE_CONFIG],
     useFactory: (config: WebhookIntakeConfig) =>
+      HubSpotRateBudget.fromDatabaseUrl(loadConfig(COMMON_CONFIG).databaseUrl, {
+        portalRequestsPerWindow: requestsPer10sOf(config.hubspotPortals),
+        maxWaitMs: POLL_MAX_BUDGET_WAIT_MS,
+        ...options.rateBudget,
+      }),
+  },
+  {
+    provide: PortalEmailEventsClient,
+    inject: [INTAKE_CONFIG, HubSpotRateBudget],
+    useFactory: (config: WebhookIntakeConfig, budget: HubSpotRateBudget) =>
       new PortalEmailEventsClient({
         basePath: config.hubspotBaseUrl,
         pageLimit: config.pollPageLimit,
-        retry: options.pageRetry,
+        gate: budget,
       }),
   },
   EmailPollStateRepository,

@@ -1,6 +1,12 @@
 import type { KafkaPlatform } from '@hubheap/kafka';
 import { HUBSPOT_EMAIL_EVENTS, type HubSpotEmailEvent } from '@hubheap/schemas';
-import { HubSpotFake, loadEmailEventFixtures, testPlatform } from '@hubheap/testing';
+import {
+  HubSpotFake,
+  eventually,
+  loadEmailEventFixtures,
+  rateLimitBody,
+  testPlatform,
+} from '@hubheap/testing';
 import { DataSource } from 'typeorm';
 import { EmailPollStateRepository } from '../src/database/email-poll-state.repository';
 import type { WebhookIntakeModuleOptions } from '../src/webhook-intake.module';
@@ -44,10 +50,7 @@ describe('Email Events poller (real Kafka, registry, Postgres; HubSpot fake)', (
     hubspot.seedEmailEvents(portalId, fixtures);
     const boot = async (extra: WebhookIntakeModuleOptions = {}) => {
       const app = await startIntakeApp({
-        pageRetry: {
-          numberOfApiCallRetries: 2,
-          retryDelaysMs: { serverError: 10, tenSecondlyRolling: 10, secondly: 10 },
-        },
+        rateBudget: { windowMs: 100, transientStartingDelayMs: 10, dailyWaitMs: 400, maxWaitMs: 200 },
         ...options,
         ...extra,
         config: {
@@ -163,19 +166,33 @@ describe('Email Events poller (real Kafka, registry, Postgres; HubSpot fake)', (
     expect(resultOf(await follower.runOnce(), t.portalId)).toMatchObject({ status: 'polled', produced: 0 });
   });
 
-  it('(d) a 429 burst: no advance, nothing produced; the next run succeeds', async () => {
+  it('(d) a TEN_SECONDLY_ROLLING 429 burst only delays the poll: every event once, nothing lost', async () => {
     const t = await setUp();
     const app = await t.boot();
-    hubspot.failNext(2, { status: 429, path: '/email/public/v1/events' });
+    hubspot.failNext(3, { status: 429, path: '/email/public/v1/events' });
+    const before = await t.ends();
+    expect(resultOf(await app.runOnce(), t.portalId)).toMatchObject({ status: 'polled', produced: 52 });
+    expect(t.requestsOf().filter((r) => r.status === 429)).toHaveLength(3);
+    expect((await t.since(before)).map(keyOf).sort()).toEqual(fixtureKeys);
+  });
+
+  it('(d) a DAILY 429 blocks the portal longer than a poll waits: retriable error, no advance; a run after the block succeeds', async () => {
+    const t = await setUp();
+    const app = await t.boot();
+    hubspot.failNext(1, { status: 429, body: rateLimitBody('DAILY'), path: '/email/public/v1/events' });
     const before = await t.ends();
     const failed = resultOf(await app.runOnce(), t.portalId);
     expect(failed).toMatchObject({ status: 'retriable-error' });
-    expect(String(failed['error'])).toMatch(/429/);
+    expect(String(failed['error'])).toMatch(/DAILY/);
     expect(await app.app.get(EmailPollStateRepository).loadCursor(t.portalId, 0)).toMatchObject({
       watermark: null,
     });
     expect(await t.since(before)).toEqual([]);
-    expect(resultOf(await app.runOnce(), t.portalId)).toMatchObject({ status: 'polled', produced: 52 });
+    await eventually(async () => resultOf(await app.runOnce(), t.portalId)['status'] === 'polled', {
+      timeoutMs: 10_000,
+      message: 'a poll succeeds once the DAILY block is over',
+    });
+    expect((await t.since(before)).map(keyOf).sort()).toEqual(fixtureKeys);
   });
 
   it('(d) a window over POLL_MAX_WINDOW_EVENTS is halved until it fits; every event once, oldest first per partition', async () => {

@@ -3,6 +3,7 @@ import type Bottleneck from 'bottleneck';
 import { z } from 'zod';
 import { HubSpotRequestError, HubSpotRetriableError, hubSpotErrorFromResponse } from './hubspot.errors';
 import { DEFAULT_RETRY_DELAYS_MS, hubSpotRetryDelayMs, type RetryDelaysMs } from './hubspot-retry.policy';
+import type { HubSpotCallGate } from './portal-access';
 
 /** One event object exactly as `GET /email/public/v1/events` returned it (hubspot-api.md §2.3–§2.4). */
 export type RawEmailEvent = Record<string, unknown>;
@@ -19,6 +20,12 @@ export interface EmailEventsClientOptions {
   retryDelaysMs?: Partial<RetryDelaysMs>;
   /** Waits between attempts; injectable so tests do not sleep. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The portal's rate budget (HubSpotRateBudget, rate-budget.ts). When given, every page request goes
+   * through `gate.run(portalId, …)`, which waits for the budget and does all retrying (429 by policyName,
+   * 5xx with backoff); `numberOfApiCallRetries` and `retryDelaysMs` are then unused.
+   */
+  gate?: { gate: HubSpotCallGate; portalId: number };
 }
 
 export interface FetchWindowOptions {
@@ -72,7 +79,7 @@ export class EmailEventsClient {
   private readonly sleep: (ms: number) => Promise<void>;
 
   /** @throws RangeError when `numberOfApiCallRetries` is outside 0–6. */
-  constructor(options: EmailEventsClientOptions) {
+  constructor(private readonly options: EmailEventsClientOptions) {
     const retries = options.numberOfApiCallRetries ?? 3;
     if (!Number.isInteger(retries) || retries < 0 || retries > 6) {
       throw new RangeError(`numberOfApiCallRetries must be 0–6, got ${retries}`);
@@ -115,6 +122,8 @@ export class EmailEventsClient {
   }
 
   private async fetchPage(qs: Record<string, string>): Promise<EventsPage> {
+    const gated = this.options.gate;
+    if (gated) return gated.gate.run(gated.portalId, () => this.requestPage(qs));
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.requestPage(qs);

@@ -79,6 +79,7 @@ ON CONFLICT (portal_id) DO UPDATE SET
  */
 export class PostgresRateBudgetStore implements RateBudgetStore {
   private schemaReady?: Promise<void>;
+  private closed = false;
 
   /** @param ownsPool true → {@link close} ends `pool`. */
   constructor(
@@ -119,8 +120,11 @@ export class PostgresRateBudgetStore implements RateBudgetStore {
     await this.pool.query(BLOCK, [portalId, Math.max(0, Math.ceil(waitMs)), policy, nowMs ?? null]);
   }
 
+  /** Ends an owned pool; idempotent. */
   async close(): Promise<void> {
-    if (this.ownsPool) await this.pool.end();
+    if (!this.ownsPool || this.closed) return;
+    this.closed = true;
+    await this.pool.end();
   }
 
   private async createSchema(): Promise<void> {

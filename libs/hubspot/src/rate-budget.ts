@@ -148,8 +148,9 @@ export class HubSpotRateBudget implements HubSpotCallGate {
     });
   }
 
-  /** Ends waits in progress (their `run` throws HubSpotRetriableError) and closes the store. */
+  /** Ends waits in progress (their `run` throws HubSpotRetriableError) and closes the store; idempotent. */
   async close(): Promise<void> {
+    if (this.closing.signal.aborted) return;
     this.closing.abort();
     await this.store.close();
   }

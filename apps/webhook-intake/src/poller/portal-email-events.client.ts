@@ -1,9 +1,6 @@
-import { EmailEventsClient, type EmailEventsClientOptions, type RawEmailEvent } from '@hubheap/hubspot';
+import { EmailEventsClient, type HubSpotCallGate, type RawEmailEvent } from '@hubheap/hubspot';
 import type { PortalCredentials } from '../webhook-intake.config';
 import type { PollWindow } from './email-poll.planner';
-
-/** In-client retry of one page; the poller's own backoff (next tick) handles longer outages. */
-export type PageRetryOptions = Pick<EmailEventsClientOptions, 'numberOfApiCallRetries' | 'retryDelaysMs'>;
 
 /** Events of one window, newest first as HubSpot pages them; `overflow` when more than the cap exist. */
 export interface FetchedWindow {
@@ -12,23 +9,19 @@ export interface FetchedWindow {
   pages: number;
 }
 
-/** Default page retry: 2 attempts, short waits, so a poll never stalls a shutdown for long. */
-export const DEFAULT_PAGE_RETRY: PageRetryOptions = {
-  numberOfApiCallRetries: 2,
-  retryDelaysMs: { serverError: 500, tenSecondlyRolling: 5_000, secondly: 1_000 },
-};
-
 class WindowOverflow extends Error {}
 
 /**
  * Reads `GET /email/public/v1/events` (hubspot-api.md §2.2) for the configured portals, one
- * EmailEventsClient per access token. `excludeFilteredEvents=false`: filtered (bot/prefetch) events are
- * kept and marked, the downstream mapper decides about them.
+ * EmailEventsClient per access token. Every page request goes through `gate` (the shared HubSpot rate
+ * budget): it waits for the portal's budget, retries 429s and 5xx, and throws what it gives up on.
+ * `excludeFilteredEvents=false`: filtered (bot/prefetch) events are kept and marked, the downstream
+ * mapper decides about them.
  */
 export class PortalEmailEventsClient {
   private readonly clients = new Map<string, EmailEventsClient>();
 
-  constructor(private readonly options: { basePath: string; pageLimit: number; retry?: PageRetryOptions }) {}
+  constructor(private readonly options: { basePath: string; pageLimit: number; gate: HubSpotCallGate }) {}
 
   /**
    * Every event with `created` in `window` (inclusive, ms epoch), or — once more than `maxEvents`
@@ -58,15 +51,16 @@ export class PortalEmailEventsClient {
   }
 
   private clientFor(portal: PortalCredentials): EmailEventsClient {
-    let client = this.clients.get(portal.accessToken);
+    const key = `${portal.portalId}:${portal.accessToken}`;
+    let client = this.clients.get(key);
     if (!client) {
-      const retry = this.options.retry ?? DEFAULT_PAGE_RETRY;
       client = new EmailEventsClient({
         accessToken: portal.accessToken,
         basePath: this.options.basePath,
-        ...retry,
+        numberOfApiCallRetries: 0,
+        gate: { gate: this.options.gate, portalId: portal.portalId },
       });
-      this.clients.set(portal.accessToken, client);
+      this.clients.set(key, client);
     }
     return client;
   }
