@@ -99,7 +99,18 @@ describe('contact lifecycle rules', () => {
       }),
     ];
     const fetch = contactsToFetch(records, dirOf(byIdentity), new Map([stored('2', { email: 'b@x.io' })]));
-    expect(fetch).toEqual(new Map([[PORTAL, ['1']]]));
+    expect(fetch).toEqual(new Map([[PORTAL, ['1', '3']]]));
+  });
+
+  it('creation of a contact already merged away (read late, other partition) keeps the merge', () => {
+    const plan = planContactLifecycle(
+      [event({})],
+      dirOf(byIdentity),
+      state([stored(BIG_ID, { email: 'm@x.io', mergedInto: '5101', deletedAt: 9 })]),
+    );
+    expect(plan.changes).toEqual([]);
+    expect(plan.skipped.map((s) => s.reason)).toEqual(['merged-away']);
+    expect(plan.contacts[0]).toMatchObject({ mergedInto: '5101', deletedAt: 9 });
   });
 
   it('creation without any email is skipped (no-email)', () => {

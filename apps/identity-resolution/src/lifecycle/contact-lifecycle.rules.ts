@@ -11,7 +11,13 @@ export const BACKFILL_CHANGE_SOURCE = 'HUBHEAP_BACKFILL';
 
 /** Why a webhook event produces no change. */
 export type LifecycleSkipReason =
-  'not-contact' | 'unsupported-type' | 'unchanged' | 'no-email' | 'identity-too-long' | 'no-object-id';
+  | 'not-contact'
+  | 'unsupported-type'
+  | 'unchanged'
+  | 'no-email'
+  | 'identity-too-long'
+  | 'no-object-id'
+  | 'merged-away';
 
 /** What the batch read from the outside before planning. */
 export interface LifecycleState {
@@ -41,8 +47,8 @@ export interface LifecyclePlan {
 /**
  * The contacts of the batch whose email must be read from HubSpot before planning (hubspot-api.md §1.6:
  * creation and deletion events carry no properties): named by a creation, a non-email property change
- * or as merge survivor, not stored with an email and not given one by an email propertyChange of the batch.
- * Pure. @returns contact ids by portalId.
+ * or as merge survivor, and not stored with an email. HubSpot answers with the current email, which may
+ * already be the one a later email propertyChange of the batch sets (that change is then `unchanged`). Pure. @returns contact ids by portalId.
  */
 export const contactsToFetch = (
   records: readonly WebhookRecord[],
@@ -50,13 +56,6 @@ export const contactsToFetch = (
   contacts: ReadonlyMap<string, ContactState>,
 ): Map<number, string[]> => {
   const wanted = new Map<string, { portalId: number; contactId: string }>();
-  const named = new Set(
-    records
-      .filter(
-        (r) => r.value.subscriptionType === 'contact.propertyChange' && r.value.propertyName === 'email',
-      )
-      .map((r) => contactKey(r.value.portalId, r.value.objectId)),
-  );
   for (const { value: e } of records) {
     if (!resolveTenant(tenants, e.portalId)) continue;
     const asks =
@@ -66,7 +65,7 @@ export const contactsToFetch = (
     const id = asks ? e.objectId : survivor;
     if (id === undefined) continue;
     const k = contactKey(e.portalId, id);
-    if (!contacts.get(k)?.email && !named.has(k)) wanted.set(k, { portalId: e.portalId, contactId: id });
+    if (!contacts.get(k)?.email) wanted.set(k, { portalId: e.portalId, contactId: id });
   }
   const byPortal = new Map<number, string[]>();
   for (const { portalId, contactId } of wanted.values())
@@ -131,6 +130,8 @@ type Rule = (fold: LifecycleFold, record: WebhookRecord, tenant: Tenant) => void
 const RULES: Record<string, Rule> = {
   'contact.creation': (fold, record, tenant) => {
     const contact = fold.contact(record.value.portalId, record.value.objectId, tenant);
+    // A creation read after the merge that absorbed the contact (other partition): the merge stands.
+    if (contact.mergedInto !== undefined) return fold.skip(record, 'merged-away');
     contact.email ??= fold.fetchedEmail(contact);
     delete contact.deletedAt;
     fold.emit(record, tenant, contact, 'created');
