@@ -2,6 +2,7 @@ import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutd
 import type { HubSpotCallGate } from '@hubheap/hubspot';
 import { INTEGRATION_SETTINGS, INTEGRATION_STATUS, type TopicContract } from '@hubheap/schemas';
 import { COMMON_CONFIG, KafkaModule, loadConfig } from '@hubheap/service';
+import { APP_FILTER } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AdminAuthGuard, InternalAuthGuard } from './auth/auth.guards';
 import { CONTROL_API_CONFIG_TOKEN, type ControlApiConfig, loadControlApiConfig } from './control-api.config';
@@ -18,6 +19,7 @@ import {
   AdminStaticController,
   DEFAULT_ADMIN_STATIC_DIR,
 } from './http/admin-static.controller';
+import { BodyErrorsFilter } from './http/body-errors.filter';
 import { InternalController } from './http/internal.controller';
 import { KeysController } from './http/keys.controller';
 import { OAuthCallbackController } from './http/oauth-callback.controller';
@@ -88,6 +90,7 @@ export class ControlApiModule {
             openControlApiDatabase(loadConfig(COMMON_CONFIG).databaseUrl, options.databaseSchema),
         },
         DatabaseLifecycle,
+        { provide: APP_FILTER, useClass: BodyErrorsFilter },
         { provide: ADMIN_STATIC_DIR, useValue: options.adminStaticDir ?? DEFAULT_ADMIN_STATIC_DIR },
         {
           provide: SecretBox,

@@ -126,6 +126,16 @@ describe('control-api (real Kafka, registry, Postgres; HubSpot fake with OAuth)'
     expect((await api.call('GET', '/api/tenants', 'nope')).status).toBe(401);
     expect((await api.call('GET', '/internal/portals/1/hubspot-token', BOOTSTRAP)).status).toBe(401);
     expect((await api.call('GET', '/health')).body).toEqual({ status: 'ok' });
+    const badJson = await fetch(
+      `${api.baseUrl}/api/tenants/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/hubspot/private-app-token`,
+      {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${BOOTSTRAP}`, 'Content-Type': 'application/json' },
+        body: PRIVATE_APP_TOKEN,
+      },
+    );
+    expect(badJson.status).toBe(400);
+    expect(await badJson.json()).toEqual({ error: 'request body is not valid JSON' });
     const docs = await api.call('GET', '/docs-json');
     expect(docs.status).toBe(200);
     expect(Object.keys(docs.body.paths as object)).toEqual(
