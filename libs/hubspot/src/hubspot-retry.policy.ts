@@ -19,6 +19,10 @@ export const DEFAULT_RETRY_DELAYS_MS: RetryDelaysMs = {
 const SECONDLY_LIMIT_MESSAGE = 'You have reached your secondly limit.';
 
 /**
+ * In-client retry for callers without a `HubSpotCallGate` (EmailEventsClient without `gate`,
+ * ops-cli's import). Calls that go through HubSpotRateBudget (rate-budget.ts) must not use it too: the
+ * budget already waits per 429 policyName (portal-wide, shared in Postgres) and backs off on 5xx.
+ *
  * How long to wait before attempt `attempt + 1` after `error`, in ms, or `undefined` to give up and
  * rethrow. Mirrors the RetryDecorator of @hubspot/api-client (hubspot-api.md §6, §7): 5xx and "no
  * response" (status 0) wait `serverError × attempt`; 429 `TEN_SECONDLY_ROLLING` waits
