@@ -17,6 +17,7 @@ import {
   HubSpotFake,
   type HubSpotContact,
   type Offsets,
+  collect,
   committedOffsets,
   eventually,
   freePort,
@@ -268,6 +269,13 @@ describe('contacts: webhook → identity-resolution → property-sync → Heap u
   it('a late identity: the change waits until heap.user-identities.v1 maps the email, then reaches Heap', async () => {
     const contacts = seed(late);
     const [contact] = contacts.filter((c) => c.id === '2501'); // user7@example.com
+    const changes = await collect(
+      platform,
+      HUBSPOT_CONTACT_CHANGES,
+      uniqueName('e2e-contacts-late-changes'),
+      await topicEnds(platform, HUBSPOT_CONTACT_CHANGES.name),
+      (r) => r.value.portalId === late.portalId,
+    );
     await deliver(late, creations([contact!]));
     // identity-resolution has consumed the delivery (its group committed past it) and holds it back.
     const ends: Offsets = await topicEnds(platform, HUBSPOT_WEBHOOK_EVENTS.name);
@@ -297,6 +305,16 @@ describe('contacts: webhook → identity-resolution → property-sync → Heap u
     });
     expect(userView(userOf(late, identity))).toEqual(expectedUser(contact!));
     expect(heap.users(late.appId)).toHaveLength(1);
+    // The one change identity-resolution produced waited for the mapping: it carries the Heap identity. (One
+    // key, one partition: a premature change would precede it there.)
+    await eventually(() => changes.records.length >= 1, {
+      timeoutMs: 30_000,
+      message: 'the released change',
+    });
+    await changes.stop();
+    expect(changes.records.map((r) => [r.value.contactId, r.value.change, r.value.identity])).toEqual([
+      ['2501', 'created', identity],
+    ]);
   }, 120_000);
 
   it('a burst of 429s from HubSpot and Heap delays the users but loses nothing', async () => {
