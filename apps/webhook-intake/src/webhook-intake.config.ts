@@ -113,6 +113,12 @@ export const WEBHOOK_INTAKE_CONFIG = defineConfig({
       'JSON `[{"portalId":62515,"accessToken":"…","requestsPer10s":100}]` of portals to poll email events for (`requestsPer10s` optional: the account\'s HubSpot burst limit for the shared rate budget); empty → poller off.',
     sensitive: true,
   },
+  hubspotRateWindowMs: {
+    env: 'HUBSPOT_RATE_WINDOW_MS',
+    schema: positiveInt(10_000),
+    description:
+      "HubSpot's rate-limit window (10 s); the shared per-portal rate budget counts calls in it and waits one window after a TEN_SECONDLY_ROLLING 429. Lower it only against a fake.",
+  },
   pollIntervalMs: {
     env: 'POLL_INTERVAL_MS',
     // ≤ 24 h keeps the longest backoff (16 intervals) inside Node's 2^31 ms timer range

@@ -97,6 +97,7 @@ const poller = (options: WebhookIntakeModuleOptions): Provider[] => [
     inject: [INTAKE_CONFIG],
     useFactory: (config: WebhookIntakeConfig) =>
       HubSpotRateBudget.fromDatabaseUrl(loadConfig(COMMON_CONFIG).databaseUrl, {
+        windowMs: config.hubspotRateWindowMs,
         portalRequestsPerWindow: requestsPer10sOf(config.hubspotPortals),
         maxWaitMs: POLL_MAX_BUDGET_WAIT_MS,
         ...options.rateBudget,
