@@ -6,6 +6,7 @@ import type { KafkaPlatform } from '@hubheap/kafka';
 import {
   INTEGRATION_SETTINGS,
   INTEGRATION_STATUS,
+  deadLetterTopic,
   type IntegrationSettings,
   type TopicContract,
   TOPICS,
@@ -75,8 +76,9 @@ describe('control-api (real Kafka, registry, Postgres; HubSpot fake with OAuth)'
       accessTokenTtlSeconds: 1800,
     });
     platform = testPlatform('control-api-it');
+    const names = [...TOPICS.map((t) => t.name), deadLetterTopic(INTEGRATION_STATUS.name)];
     startOffsets = Object.fromEntries(
-      await Promise.all(TOPICS.map(async (t) => [t.name, await topicEnds(platform, t.name)] as const)),
+      await Promise.all(names.map(async (name) => [name, await topicEnds(platform, name)] as const)),
     );
     settingsTopic = await collect(
       platform,
@@ -201,6 +203,26 @@ describe('control-api (real Kafka, registry, Postgres; HubSpot fake with OAuth)'
     expect((await useToken(first.body.accessToken as string)).status).toBe(401);
   });
 
+  it('a refresh HubSpot refuses (refresh token deleted) answers 502 and leaves the tenant needing a reinstall', async () => {
+    const tenant = await createTenant();
+    expect((await install(tenant.id)).status).toBe(302);
+    const [refreshToken] = hubspot.oauth.liveRefreshTokens().slice(-1);
+    expect(
+      (await fetch(`${hubspot.baseUrl}/oauth/v1/refresh-tokens/${refreshToken}`, { method: 'DELETE' }))
+        .status,
+    ).toBe(204);
+    await api.app
+      .get(DataSource)
+      .query(`UPDATE control_api.tenant SET hubspot_expires_at = now() WHERE id = $1`, [tenant.id]);
+    const refused = await internalToken(tenant.portalId);
+    expect(refused.status).toBe(502);
+    expect(refused.body.error).toContain('BAD_REFRESH_TOKEN');
+    const view = (await call('GET', `/api/tenants/${tenant.id}`)).body;
+    expect(view.hubspot).toMatchObject({ authorized: false, method: null });
+    expect(view.status.source).toBe('Not set up');
+    expect((await internalToken(tenant.portalId)).status).toBe(404);
+  });
+
   it('callback: unknown, reused or expired state and another HubSpot account get a clear 400 page', async () => {
     const bogus = await api.call('GET', '/oauth/hubspot/callback?code=abc&state=bogus');
     expect(bogus.status).toBe(400);
@@ -299,7 +321,10 @@ describe('control-api (real Kafka, registry, Postgres; HubSpot fake with OAuth)'
       lastWrittenAt: at + 5,
       reporter: 'it:1',
     });
-    await produce(platform, INTEGRATION_STATUS, [report(randomAppId(), 7)]);
+    await produce(platform, INTEGRATION_STATUS, [
+      report(randomAppId(), 7),
+      { ...report(tenant.heapAppId, 9), eventsWritten: -1 },
+    ]);
     await produce(platform, INTEGRATION_STATUS, [report(tenant.heapAppId, 3), report(tenant.heapAppId, 2)]);
     await eventually(async () => (await source()).source === 'Connected', {
       timeoutMs: 30_000,
@@ -311,6 +336,21 @@ describe('control-api (real Kafka, registry, Postgres; HubSpot fake with OAuth)'
       lastEventAt: new Date(at + 5).toISOString(),
       eventsWritten: 5,
     });
+    // The impossible report (eventsWritten -1) went to the dead-letter topic, not into the counts.
+    const dlqName = deadLetterTopic(INTEGRATION_STATUS.name);
+    const dlq = await collect(
+      platform,
+      { ...INTEGRATION_STATUS, name: dlqName },
+      uniqueName('control-api-it-dlq'),
+      startOffsets[dlqName] ?? {},
+      (r) => r.value.portalId === tenant.portalId,
+    );
+    await eventually(() => dlq.records.length === 1, {
+      timeoutMs: 30_000,
+      message: 'bad status report on the dlq',
+    });
+    await dlq.stop();
+    expect(dlq.records[0]?.headers['x-dlq-reason']).toContain('eventsWritten');
     expect(
       (await call('PATCH', `/api/tenants/${tenant.id}/settings`, { sourceEnabled: false })).body.status
         .source,

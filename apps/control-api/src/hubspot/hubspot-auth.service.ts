@@ -117,7 +117,8 @@ export class HubSpotAuthService {
   /**
    * A usable access token of `portalId`'s active tenant. OAuth tokens within TOKEN_REFRESH_MARGIN_MS of
    * expiry are refreshed first, with the tenant row locked so concurrent callers (and replicas) refresh once.
-   * @throws NoHubSpotTokenError (no active tenant or no token), HubSpotOAuthError (refresh refused),
+   * @throws NoHubSpotTokenError (no active tenant or no token), HubSpotOAuthError (refresh refused: the
+   *   OAuth tokens are then deleted and the tenant needs a reinstall),
    *   HubSpotOAuthUnavailableError (HubSpot unreachable).
    */
   async accessToken(portalId: number): Promise<IssuedToken> {
@@ -136,6 +137,17 @@ export class HubSpotAuthService {
       const token = await this.secrets.get(tenant.id, 'hubspot_access_token');
       if (token) return { accessToken: token, expiresAt: tenant.hubspotExpiresAt };
     }
+    try {
+      return await this.refreshLocked(tenant, fresh);
+    } catch (error) {
+      if (error instanceof HubSpotOAuthError) await this.forgetRefusedTokens(tenant);
+      throw error;
+    }
+  }
+
+  /** Refresh with the tenant row locked (see {@link accessToken}). */
+  private refreshLocked(tenant: Tenant, fresh: (t: Tenant) => boolean): Promise<IssuedToken> {
+    const portalId = tenant.portalId;
     return this.tenants.runInTransaction(async (q) => {
       if (!(await this.tenants.lockActive(tenant.id, q)))
         throw new NoHubSpotTokenError(`portal ${portalId} disconnected`);
@@ -158,6 +170,20 @@ export class HubSpotAuthService {
       this.logger.log(`tenant ${tenant.id}: refreshed the HubSpot access token of portal ${portalId}`);
       return { accessToken: tokens.accessToken, expiresAt };
     });
+  }
+
+  /**
+   * HubSpot refused the refresh token (app uninstalled, token deleted): the stored OAuth tokens are
+   * useless, so they are deleted and the tenant shows "not authorised" until an admin reinstalls.
+   */
+  private async forgetRefusedTokens(tenant: Tenant): Promise<void> {
+    await this.tenants.runInTransaction(async (q) => {
+      await this.secrets.delete(tenant.id, ['hubspot_access_token', 'hubspot_refresh_token'], q);
+      await this.tenants.setHubSpotAuth(tenant.id, null, q);
+    });
+    this.logger.warn(
+      `tenant ${tenant.id}: HubSpot refused the refresh token of portal ${tenant.portalId}; OAuth tokens deleted, reinstall needed`,
+    );
   }
 
   /**
