@@ -1,0 +1,51 @@
+import { stackEndpoints, uniqueName } from '@hubheap/testing';
+import type { DataSource } from 'typeorm';
+import { openControlApiDatabase } from '../src/database/control-api-database';
+
+const tablesOf = async (db: DataSource, schema: string): Promise<string[]> =>
+  (
+    await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [
+      schema,
+    ])
+  ).map((r: { table_name: string }) => r.table_name);
+
+const ALL = ['api_key', 'migrations', 'oauth_state', 'secret', 'source_status', 'tenant', 'tenant_segment'];
+
+describe('control-api migrations (real Postgres, throw-away schema)', () => {
+  const schema = uniqueName('ca_migration_test')
+    .replace(/[^a-z0-9_]/gi, '_')
+    .toLowerCase();
+  let db: DataSource;
+
+  afterAll(async () => {
+    if (db?.isInitialized) {
+      await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await db.destroy();
+    }
+  });
+
+  it('up creates the tables; down removes them; up again restores them', async () => {
+    db = await openControlApiDatabase(stackEndpoints().databaseUrl, schema);
+    expect(await tablesOf(db, schema)).toEqual(ALL);
+    await db.undoLastMigration();
+    expect(await tablesOf(db, schema)).toEqual(['migrations']);
+    await db.runMigrations();
+    expect(await tablesOf(db, schema)).toEqual(ALL);
+  });
+
+  it('pairs a portal and an app_id once among active tenants; a disconnected pairing frees them', async () => {
+    const insert = (id: string, portalId: number, appId: string, state = 'active') =>
+      db.query(
+        `INSERT INTO "${schema}"."tenant" ("id", "name", "portal_id", "heap_app_id", "state") VALUES ($1, 't', $2, $3, $4)`,
+        [id, portalId, appId, state],
+      );
+    await insert('00000000-0000-4000-8000-000000000001', 1, 'a', 'disconnected');
+    await insert('00000000-0000-4000-8000-000000000002', 1, 'a');
+    await expect(insert('00000000-0000-4000-8000-000000000003', 1, 'b')).rejects.toMatchObject({
+      code: '23505',
+    });
+    await expect(insert('00000000-0000-4000-8000-000000000004', 2, 'a')).rejects.toMatchObject({
+      code: '23505',
+    });
+  });
+});
