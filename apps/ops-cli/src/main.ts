@@ -5,6 +5,7 @@ import { registerReplayCommands } from './replay/replay.command';
 import { registerDeadLetterCommands } from './dlq/dlq.command';
 import { registerImportCommands } from './import/import.command';
 import { registerSegmentCommands } from './segments/segments.command';
+import { registerHeapUsersCommand } from './heap-users/heap-users.command';
 import { registerContactImportCommand } from './contacts/contacts.command';
 
 const program = new Command('hubheap')
@@ -17,6 +18,7 @@ registerDeadLetterCommands(program);
 registerImportCommands(program);
 registerContactImportCommand(program);
 registerSegmentCommands(program);
+registerHeapUsersCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
