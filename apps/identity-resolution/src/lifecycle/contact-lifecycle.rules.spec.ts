@@ -293,9 +293,10 @@ describe('contact lifecycle rules', () => {
     expect(plan.changes).toEqual([expect.objectContaining({ change: 'created', identity: 'user-7' })]);
   });
 
-  it('dead-letters events of an unclaimed portal and skips other subscription types', () => {
+  it('dead-letters contact events of an unclaimed portal and skips other subscription types', () => {
     const plan = planContactLifecycle(
       [
+        event({ portalId: 1, subscriptionType: 'deal.creation' }),
         event({ portalId: 1 }),
         event({ subscriptionType: 'company.creation' }),
         event({ subscriptionType: 'contact.associationChange' }),
@@ -304,6 +305,6 @@ describe('contact lifecycle rules', () => {
       state(),
     );
     expect(plan.deadLetters.map((d) => d.reason)).toEqual(['no tenant for portal 1']);
-    expect(plan.skipped.map((s) => s.reason)).toEqual(['not-contact', 'unsupported-type']);
+    expect(plan.skipped.map((s) => s.reason)).toEqual(['not-contact', 'not-contact', 'unsupported-type']);
   });
 });

@@ -86,7 +86,8 @@ const mergedAwayOf = (e: HubSpotWebhookEvent): string[] => {
 /**
  * Folds one partition's contact lifecycle webhooks (hubspot-api.md §1.4–1.6) over the stored contacts,
  * in offset order (pure; one rule per subscriptionType, see `RULES`):
- * - a portal no tenant claims → dead letter `no tenant for portal N`; not `contact.*` → skip `not-contact`;
+ * - not `contact.*` (company, deal, … of any portal) → skip `not-contact`; a contact event of a portal no
+ *   tenant claims → dead letter `no tenant for portal N` (redrivable once the tenant is added);
  * - every change carries the contact's email (trimmed, lower-cased) and Heap identity ({@link resolveIdentity}):
  *   unknown for a custom email property → the change waits in `pending` (except `privacy-deleted`, sent
  *   at once with identity null: the email must not be kept); no email → skip `no-email` (a deletion,
@@ -111,8 +112,8 @@ export const planContactLifecycle = (
   for (const record of records) {
     const e = record.value;
     const tenant = resolveTenant(tenants, e.portalId);
-    if (!tenant) plan.deadLetters.push({ record, reason: `no tenant for portal ${e.portalId}` });
-    else if (!e.subscriptionType.startsWith('contact.')) plan.skipped.push({ record, reason: 'not-contact' });
+    if (!e.subscriptionType.startsWith('contact.')) plan.skipped.push({ record, reason: 'not-contact' });
+    else if (!tenant) plan.deadLetters.push({ record, reason: `no tenant for portal ${e.portalId}` });
     else if (e.objectId === '') plan.skipped.push({ record, reason: 'no-object-id' });
     else {
       const rule = RULES[e.subscriptionType];

@@ -1,0 +1,117 @@
+import type { HeapTrackEvent } from '@hubheap/schemas';
+import { stackEndpoints, uniqueName } from '@hubheap/testing';
+import type { DataSource } from 'typeorm';
+import type { PendingOutput, PendingRecord } from '../identity/pending-record';
+import { IdentityMapRepository } from './identity-map.repository';
+import { openIdentityResolutionDatabase } from './identity-resolution-database';
+import { PendingRecordsRepository } from './pending-records.repository';
+
+const tablesOf = async (db: DataSource, schema: string): Promise<string[]> =>
+  (
+    await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [
+      schema,
+    ])
+  ).map((r: { table_name: string }) => r.table_name);
+
+const ALL = ['heap_identities', 'hubspot_contacts', 'migrations', 'pending_records'];
+
+const pending = (partition: number, offset: string, email = 'a@x.io'): PendingRecord => ({
+  appId: '22',
+  portalId: 1,
+  email,
+  reason: 'no-identity',
+  origin: {
+    topic: 'hubspot.email-events.v1',
+    partition,
+    offset,
+    key: `1:${email}`,
+    value: { id: `${partition}-${offset}` },
+    headers: { h: 'v' },
+    timestamp: 0,
+  },
+  output: {
+    topic: 'heap.track-events.v1',
+    value: { identity: '', sourceEventId: `${partition}-${offset}` } as HeapTrackEvent,
+  },
+  consumerGroup: 'g',
+  enqueuedAt: 1000 + Number(offset),
+});
+
+describe('identity-resolution database (real Postgres, throw-away schema)', () => {
+  const schema = uniqueName('ir_db_test')
+    .replace(/[^a-z0-9_]/gi, '_')
+    .toLowerCase();
+  let db: DataSource;
+
+  beforeAll(async () => {
+    db = await openIdentityResolutionDatabase(stackEndpoints().databaseUrl, schema);
+  });
+  afterAll(async () => {
+    if (db?.isInitialized) {
+      await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await db.destroy();
+    }
+  });
+
+  it('migrations: up creates the tables; down removes them; up again restores them', async () => {
+    expect(await tablesOf(db, schema)).toEqual(ALL);
+    await db.undoLastMigration();
+    expect(await tablesOf(db, schema)).toEqual(['migrations']);
+    await db.runMigrations();
+    expect(await tablesOf(db, schema)).toEqual(ALL);
+  });
+
+  it('identity map: idempotent, an older observedAt never wins, a changed email moves the identity', async () => {
+    const map = new IdentityMapRepository(db);
+    const pairs = [
+      { appId: '22', email: 'a@x.io' },
+      { appId: '22', email: 'b@x.io' },
+    ];
+    await map.apply([{ appId: '22', identity: 'u-1', email: 'a@x.io', observedAt: 10 }]);
+    await map.apply([{ appId: '22', identity: 'u-1', email: 'a@x.io', observedAt: 10 }]);
+    expect(await map.identities(pairs)).toEqual(new Map([['22:a@x.io', 'u-1']]));
+    expect(await map.apply([{ appId: '22', identity: 'u-9', email: 'a@x.io', observedAt: 5 }])).toEqual([]);
+    expect(await map.identities(pairs)).toEqual(new Map([['22:a@x.io', 'u-1']]));
+    await map.apply([{ appId: '22', identity: 'u-1', email: 'b@x.io', observedAt: 20 }]);
+    expect(await map.identities(pairs)).toEqual(new Map([['22:b@x.io', 'u-1']]));
+    await map.apply([{ appId: '22', identity: 'u-1', email: undefined, observedAt: 30 }]);
+    expect(await map.identities(pairs)).toEqual(new Map());
+  });
+
+  it('pending records: re-delivery ignored; released in topic/partition/offset order only once the identity exists', async () => {
+    const repo = new PendingRecordsRepository(db);
+    const map = new IdentityMapRepository(db);
+    await repo.enqueue([pending(1, '10'), pending(0, '7'), pending(1, '9')]);
+    await repo.enqueue([pending(1, '10')]);
+    const sent: PendingOutput[][] = [];
+    const send = async (outputs: PendingOutput[]) => {
+      sent.push(outputs);
+    };
+    expect(await repo.release('22', 'a@x.io', send)).toBe(0);
+    expect(await repo.waiting([{ appId: '22', email: 'a@x.io' }])).toEqual(new Set(['22:a@x.io']));
+
+    await map.apply([{ appId: '22', identity: 'u-5', email: 'a@x.io', observedAt: 1 }]);
+    await expect(
+      repo.release('22', 'a@x.io', () => Promise.reject(new Error('broker down'))),
+    ).rejects.toThrow('broker down');
+    expect(await repo.release('22', 'a@x.io', send)).toBe(3);
+    expect(sent[0]!.map((o) => [o.value.identity, (o.value as HeapTrackEvent).sourceEventId])).toEqual([
+      ['u-5', '0-7'],
+      ['u-5', '1-9'],
+      ['u-5', '1-10'],
+    ]);
+    expect(await repo.release('22', 'a@x.io', send)).toBe(0);
+  });
+
+  it('pending records: expired ones are taken oldest first and removed', async () => {
+    const repo = new PendingRecordsRepository(db);
+    await repo.enqueue([pending(2, '1', 'z@x.io'), pending(2, '5', 'z@x.io')]);
+    const taken: string[] = [];
+    const n = await repo.takeExpired(1003, 10, async (rows) => {
+      taken.push(...rows.map((r) => `${r.origin.offset}:${JSON.stringify(r.origin.headers)}`));
+    });
+    expect(n).toBe(1);
+    expect(taken).toEqual(['1:{"h":"v"}']);
+    expect(await repo.forget('22', 'z@x.io')).toBe(1);
+  });
+});
