@@ -409,6 +409,21 @@ describe('control-api (real Kafka, registry, Postgres; HubSpot fake with OAuth)'
     );
     expect((await call('GET', `/api/tenants/${b.id}`)).body.settings.sourceEnabled).toBe(true);
 
+    // Keys are listed without secrets and revoked at once.
+    const listed = (await call('GET', '/api/keys')).body as Array<Record<string, unknown>>;
+    expect(listed.find((k) => k['id'] === reader.body.id)).toEqual({
+      id: reader.body.id,
+      role: 'read-only',
+      tenants: [a.id],
+      label: 'it reader',
+      createdAt: expect.any(String),
+    });
+    expect(JSON.stringify(listed)).not.toContain(readerKey);
+    expect((await call('GET', '/api/keys', undefined, readerKey)).status).toBe(403);
+    expect((await call('DELETE', `/api/keys/${reader.body.id}`)).status).toBe(204);
+    expect((await call('GET', `/api/tenants/${a.id}`, undefined, readerKey)).status).toBe(401);
+    expect((await call('DELETE', `/api/keys/${reader.body.id}`)).status).toBe(404);
+
     expect(
       (await call('POST', '/api/tenants', { portalId: a.portalId, heapAppId: randomAppId() })).status,
     ).toBe(409);

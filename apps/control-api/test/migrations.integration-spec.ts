@@ -1,6 +1,7 @@
 import { stackEndpoints, uniqueName } from '@hubheap/testing';
 import type { DataSource } from 'typeorm';
 import { openControlApiDatabase } from '../src/database/control-api-database';
+import { OAuthStateRepository } from '../src/database/oauth-state.repository';
 
 const tablesOf = async (db: DataSource, schema: string): Promise<string[]> =>
   (
@@ -47,5 +48,19 @@ describe('control-api migrations (real Postgres, throw-away schema)', () => {
     await expect(insert('00000000-0000-4000-8000-000000000004', 2, 'a')).rejects.toMatchObject({
       code: '23505',
     });
+  });
+
+  it('OAuth states are bound to their tenant, single use, stored only hashed, and expire', async () => {
+    const states = new OAuthStateRepository(db);
+    const tenantId = '00000000-0000-4000-8000-000000000002';
+    const state = await states.create(tenantId, 60_000);
+    const stored = await db.query(`SELECT state_hash FROM "${schema}"."oauth_state"`);
+    expect(JSON.stringify(stored)).not.toContain(state);
+    expect(await states.consume(state)).toBe(tenantId);
+    expect(await states.consume(state)).toBeNull();
+    const expiring = await states.create(tenantId, 1);
+    await db.query(`UPDATE "${schema}"."oauth_state" SET expires_at = now() - interval '1 second'`);
+    expect(await states.consume(expiring)).toBeNull();
+    expect(await states.consume('never-issued')).toBeNull();
   });
 });

@@ -45,4 +45,31 @@ export class ApiKeyRepository {
     if (!row) return null;
     return { keyId: row.id, role: row.role, tenants: row.tenants.includes('*') ? '*' : row.tenants };
   }
+
+  /** Keys that are not revoked (never the key or its hash), oldest first. */
+  async list(): Promise<
+    Array<{ id: string; role: Role; tenants: string[]; label: string | null; createdAt: string }>
+  > {
+    const rows = await rowsOf<ApiKeyRow & { label: string | null; created_at: Date }>(
+      this.db,
+      `SELECT "id", "role", "tenants", "label", "created_at" FROM ${this.table} WHERE "revoked_at" IS NULL ORDER BY "created_at", "id"`,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      role: r.role,
+      tenants: r.tenants,
+      label: r.label,
+      createdAt: r.created_at.toISOString(),
+    }));
+  }
+
+  /** Revokes a key at once (it answers 401 from then on); false when unknown or already revoked. */
+  async revoke(id: string): Promise<boolean> {
+    const rows = await rowsOf<{ id: string }>(
+      this.db,
+      `UPDATE ${this.table} SET "revoked_at" = now() WHERE "id" = $1 AND "revoked_at" IS NULL RETURNING "id"`,
+      [id],
+    );
+    return rows.length > 0;
+  }
 }

@@ -18,8 +18,3 @@ export const rowsOf = async <R>(q: Queryable, sql: string, parameters: unknown[]
   const updated = result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number';
   return (updated ? result[0] : result) as R[];
 };
-
-/** True for a Postgres unique violation (SQLSTATE 23505). */
-export const isUniqueViolation = (error: unknown): boolean =>
-  (error as { code?: string } | null)?.code === '23505' ||
-  (error as { driverError?: { code?: string } } | null)?.driverError?.code === '23505';

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { SettingsPatch } from '../tenants/settings.rules';
 import type { HubSpotAuthMethod, SegmentSetting, Tenant } from '../tenants/tenant.model';
-import { isUniqueViolation, type Queryable, rowsOf, tableOf } from './sql';
+import { type Queryable, rowsOf, tableOf } from './sql';
 
 interface TenantRow {
   id: string;
@@ -82,15 +82,15 @@ export class TenantRepository {
   /** Creates an active tenant; `conflict` when the portal or app_id is already paired. */
   async create(input: { portalId: number; heapAppId: string; name: string }): Promise<Tenant | 'conflict'> {
     const id = randomUUID();
-    try {
-      await this.db.query(
-        `INSERT INTO ${this.tenant} ("id", "name", "portal_id", "heap_app_id") VALUES ($1, $2, $3, $4)`,
-        [id, input.name, input.portalId, input.heapAppId],
-      );
-    } catch (error) {
-      if (isUniqueViolation(error)) return 'conflict';
-      throw error;
-    }
+    // ON CONFLICT DO NOTHING covers both partial unique indexes (portal, app_id among active tenants)
+    // without a failed statement (TypeORM would print it with its parameters).
+    const inserted = await rowsOf<{ id: string }>(
+      this.db,
+      `INSERT INTO ${this.tenant} ("id", "name", "portal_id", "heap_app_id") VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING RETURNING "id"`,
+      [id, input.name, input.portalId, input.heapAppId],
+    );
+    if (inserted.length === 0) return 'conflict';
     return this.get(id) as Promise<Tenant>;
   }
 
