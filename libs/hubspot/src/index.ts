@@ -18,3 +18,4 @@ export * from './rate-budget.planner';
 export * from './rate-budget.policy';
 export * from './rate-budget.store';
 export * from './rate-budget.metrics';
+export * from './token-source.config';
