@@ -27,7 +27,9 @@
     const text = await res.text();
     const data = text ? JSON.parse(text) : null;
     if (!res.ok) {
-      const detail = data && (Array.isArray(data.message) ? data.message.join('; ') : data.message);
+      // control-api answers errors as {error, issues?: ['field: message', ...]}.
+      const issues = Array.isArray(data?.issues) ? data.issues : [];
+      const detail = [data?.error ?? data?.message, ...issues].filter(Boolean).join('; ');
       throw new Error(`${res.status} ${detail || res.statusText}`);
     }
     return data;
@@ -110,14 +112,16 @@
       `API key ${t.heap.apiKeySet ? 'set' : 'not set'}; segments webhook secret ${
         t.heap.segmentsWebhookSecretSet ? 'set' : 'not set'
       }`;
-    const custom = t.settings.emailProperty !== 'identity';
+    // emailProperty is "" until an admin chooses one (the source stays off until then).
+    const chosen = t.settings.emailProperty !== '';
+    const custom = chosen && t.settings.emailProperty !== 'identity';
     const form = $('#source-settings');
     if (document.activeElement?.form !== form) {
-      form.emailMode.value = custom ? 'custom' : 'identity';
+      form.emailMode.value = chosen ? (custom ? 'custom' : 'identity') : '';
       form.emailProperty.value = custom ? t.settings.emailProperty : '';
     }
     $('#source-toggle').checked = t.settings.sourceEnabled;
-    $('#source-toggle').disabled = t.state !== 'active';
+    $('#source-toggle').disabled = t.state !== 'active' || !chosen || !t.hubspot.authorized;
     const keys = $('#match-keys');
     if (document.activeElement?.form !== keys) {
       keys.heapMatchProperty.value = t.settings.heapMatchProperty;
