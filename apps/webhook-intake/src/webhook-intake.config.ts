@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { hubSpotPortalsSchema, type HubSpotPortalEntry } from '@hubheap/hubspot';
+import {
+  assertTokenSourceConfig,
+  HUBSPOT_TOKEN_SOURCE_CONFIG,
+  hubSpotPortalsSchema,
+  type HubSpotPortalEntry,
+} from '@hubheap/hubspot';
 import {
   COMMON_CONFIG,
   defineConfig,
@@ -113,6 +118,7 @@ export const WEBHOOK_INTAKE_CONFIG = defineConfig({
       'JSON `[{"portalId":62515,"accessToken":"…","requestsPer10s":100}]` of portals to poll email events for (`requestsPer10s` optional: the account\'s HubSpot burst limit for the shared rate budget); empty → poller off.',
     sensitive: true,
   },
+  ...HUBSPOT_TOKEN_SOURCE_CONFIG,
   hubspotRateWindowMs: {
     env: 'HUBSPOT_RATE_WINDOW_MS',
     schema: positiveInt(10_000),
@@ -163,5 +169,11 @@ export const ALL_CONFIG_SPECS = [COMMON_CONFIG, WEBHOOK_INTAKE_CONFIG] as const;
 export const INTAKE_CONFIG = Symbol('INTAKE_CONFIG');
 
 /** Loads and validates the config from `env`. Throws ConfigError (no secret values in it). */
-export const loadIntakeConfig = (source: NodeJS.ProcessEnv = process.env): WebhookIntakeConfig =>
-  loadConfig(WEBHOOK_INTAKE_CONFIG, source);
+export const loadIntakeConfig = (source: NodeJS.ProcessEnv = process.env): WebhookIntakeConfig => {
+  const config = loadConfig(WEBHOOK_INTAKE_CONFIG, source);
+  assertTokenSourceConfig(config);
+  return config;
+};
+
+/** Nest injection token of the poller's HubSpotTokenProvider (HUBSPOT_TOKEN_SOURCE). */
+export const HUBSPOT_TOKENS = Symbol('HUBSPOT_TOKENS');

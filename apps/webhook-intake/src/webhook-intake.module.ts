@@ -6,7 +6,12 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
-import { HubSpotRateBudget, requestsPer10sOf, type HubSpotRateBudgetOptions } from '@hubheap/hubspot';
+import {
+  HubSpotRateBudget,
+  requestsPer10sOf,
+  tokenProviderFromConfig,
+  type HubSpotRateBudgetOptions,
+} from '@hubheap/hubspot';
 import { KafkaPlatform } from '@hubheap/kafka';
 import {
   HEAP_SEGMENT_DELTAS,
@@ -31,7 +36,12 @@ import { PortalEmailEventsClient } from './poller/portal-email-events.client';
 import { HubSpotWebhookController } from './webhook/hubspot-webhook.controller';
 import { WebhookBodyParserInstaller } from './webhook/webhook-body.middleware';
 import { WebhookIntakeService } from './webhook/webhook-intake.service';
-import { INTAKE_CONFIG, loadIntakeConfig, type WebhookIntakeConfig } from './webhook-intake.config';
+import {
+  HUBSPOT_TOKENS,
+  INTAKE_CONFIG,
+  loadIntakeConfig,
+  type WebhookIntakeConfig,
+} from './webhook-intake.config';
 
 /** Overrides for {@link WebhookIntakeModule.forRoot}; tests use them, production passes nothing. */
 export interface WebhookIntakeModuleOptions {
@@ -112,6 +122,12 @@ const poller = (options: WebhookIntakeModuleOptions): Provider[] => [
         pageLimit: config.pollPageLimit,
         gate: budget,
       }),
+  },
+  {
+    // HUBSPOT_TOKEN_SOURCE: HUBSPOT_PORTALS tokens, or each portal's token from control-api
+    provide: HUBSPOT_TOKENS,
+    inject: [INTAKE_CONFIG],
+    useFactory: (config: WebhookIntakeConfig) => tokenProviderFromConfig(config),
   },
   EmailPollStateRepository,
   EmailPollService,

@@ -6,12 +6,17 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { HubSpotAuthError } from '@hubheap/hubspot';
+import { HubSpotAuthError, type HubSpotTokenProvider } from '@hubheap/hubspot';
 import { isRetriable, describeError } from '@hubheap/kafka';
 import { TenantSettings } from '@hubheap/service';
 import { PortalLockRepository } from '../database/portal-lock.repository';
 import { IntakeMetrics, type PollStatus } from '../intake.metrics';
-import { INTAKE_CONFIG, type PortalCredentials, type WebhookIntakeConfig } from '../webhook-intake.config';
+import {
+  HUBSPOT_TOKENS,
+  INTAKE_CONFIG,
+  type PortalCredentials,
+  type WebhookIntakeConfig,
+} from '../webhook-intake.config';
 import { EmailPollService, type PollTotals } from './email-poll.service';
 import { decidePortalPoll } from './email-poll.planner';
 
@@ -24,7 +29,7 @@ export interface PortalPollResult extends Partial<PollTotals> {
 }
 
 interface PortalState {
-  portal: PortalCredentials;
+  portalId: number;
   timer?: NodeJS.Timeout;
   /** The poll in flight (or the last one); polls of one portal never overlap in a process. */
   running: Promise<unknown>;
@@ -45,6 +50,9 @@ const SHUTDOWN_WAIT_MS = 5_000;
  * the loop for that portal. `runOnce` polls every portal now, waiting for a poll in flight first.
  * A portal whose tenant settings say the source is off or the tenant disconnected (decidePortalPoll) is
  * not polled (`paused`, cursor untouched); when it turns active again it is polled at once.
+ * Tokens come from HUBSPOT_TOKENS (HUBSPOT_TOKEN_SOURCE) before every poll. With
+ * `HUBSPOT_TOKEN_SOURCE=control-api` and `SETTINGS_SOURCE=topic`, every tenant of integration.settings.v1
+ * gets a loop too (portals added in control-api are picked up without a restart).
  */
 @Injectable()
 export class EmailPollScheduler
@@ -61,17 +69,37 @@ export class EmailPollScheduler
     private readonly locks: PortalLockRepository,
     private readonly metrics: IntakeMetrics,
     @Inject(TenantSettings) private readonly settings: TenantSettings,
+    @Inject(HUBSPOT_TOKENS) private readonly tokens: HubSpotTokenProvider,
   ) {
-    this.states = config.hubspotPortals.map((portal) => ({
-      portal,
-      running: Promise.resolve(),
-      failures: 0,
-      authFailed: false,
-    }));
+    this.states = config.hubspotPortals.map((portal) => this.newState(portal.portalId));
+  }
+
+  /** Whether tenants of integration.settings.v1 are polled without being listed in HUBSPOT_PORTALS. */
+  private get discoversTenants(): boolean {
+    return this.config.hubspotTokenSource === 'control-api' && this.settings.source === 'topic';
+  }
+
+  private newState(portalId: number): PortalState {
+    return { portalId, running: Promise.resolve(), failures: 0, authFailed: false };
+  }
+
+  /** Adds (and schedules) a loop for a tenant portal seen in the settings topic; no-op when known. */
+  private discover(portalId: number): PortalState | undefined {
+    if (!this.discoversTenants || this.stopping) return undefined;
+    if (this.states.some((s) => s.portalId === portalId)) return undefined;
+    const state = this.newState(portalId);
+    this.states.push(state);
+    this.logger.log(`portal ${portalId}: tenant of integration.settings.v1; polling its email events`);
+    this.schedule(state, this.config.pollIntervalMs);
+    return state;
   }
 
   onApplicationBootstrap(): void {
-    if (this.states.length === 0) {
+    for (const tenant of this.discoversTenants ? this.settings.all() : []) {
+      if (!this.states.some((s) => s.portalId === tenant.portalId))
+        this.states.push(this.newState(tenant.portalId));
+    }
+    if (this.states.length === 0 && !this.discoversTenants) {
       this.logger.log('HUBSPOT_PORTALS is empty: the email events poller is off');
       return;
     }
@@ -80,7 +108,9 @@ export class EmailPollScheduler
     );
     for (const state of this.states) this.schedule(state, this.config.pollIntervalMs);
     this.unsubscribe = this.settings.onChange((current, previous) => {
-      const state = this.states.find((s) => s.portal.portalId === (current ?? previous)?.portalId);
+      const portalId = (current ?? previous)?.portalId;
+      if (portalId !== undefined && this.discover(portalId)) return;
+      const state = this.states.find((s) => s.portalId === portalId);
       if (!state || state.authFailed || !current) return;
       const now = decidePortalPoll(current, true);
       if (now === 'poll' && decidePortalPoll(previous, true) === 'paused') {
@@ -136,7 +166,7 @@ export class EmailPollScheduler
 
   /** Takes the lock, polls, and turns every failure into a result; updates failure counters and metrics. */
   private async pollGuarded(state: PortalState): Promise<PortalPollResult> {
-    const { portalId } = state.portal;
+    const { portalId } = state;
     let result: PortalPollResult;
     try {
       if (this.paused(portalId)) {
@@ -144,7 +174,8 @@ export class EmailPollScheduler
       } else if (!(await this.locks.tryAcquire(portalId))) {
         result = { portalId, status: 'not-leader' };
       } else {
-        result = { portalId, status: 'polled', ...(await this.polls.poll(state.portal)) };
+        const portal: PortalCredentials = { portalId, accessToken: await this.tokens.accessToken(portalId) };
+        result = { portalId, status: 'polled', ...(await this.polls.poll(portal)) };
         state.failures = 0;
         if (state.authFailed) {
           state.authFailed = false;
@@ -164,9 +195,11 @@ export class EmailPollScheduler
   }
 
   private failed(state: PortalState, error: unknown): PortalPollResult {
-    const { portalId } = state.portal;
+    const { portalId } = state;
     const text = describeError(error);
     if (error instanceof HubSpotAuthError) {
+      // a control-api token may have been revoked or refreshed meanwhile: ask again next time
+      (this.tokens as { invalidate?: (portalId: number) => void }).invalidate?.(portalId);
       state.authFailed = true;
       this.metrics.pollError(portalId, 'auth');
       this.logger.error(

@@ -19,7 +19,8 @@ class WindowOverflow extends Error {}
  * mapper decides about them.
  */
 export class PortalEmailEventsClient {
-  private readonly clients = new Map<string, EmailEventsClient>();
+  /** portalId → the client of the portal's current token (replaced when control-api hands out a new one). */
+  private readonly clients = new Map<number, { accessToken: string; client: EmailEventsClient }>();
 
   constructor(private readonly options: { basePath: string; pageLimit: number; gate: HubSpotCallGate }) {}
 
@@ -51,17 +52,15 @@ export class PortalEmailEventsClient {
   }
 
   private clientFor(portal: PortalCredentials): EmailEventsClient {
-    const key = `${portal.portalId}:${portal.accessToken}`;
-    let client = this.clients.get(key);
-    if (!client) {
-      client = new EmailEventsClient({
-        accessToken: portal.accessToken,
-        basePath: this.options.basePath,
-        numberOfApiCallRetries: 0,
-        gate: { gate: this.options.gate, portalId: portal.portalId },
-      });
-      this.clients.set(key, client);
-    }
+    const cached = this.clients.get(portal.portalId);
+    if (cached?.accessToken === portal.accessToken) return cached.client;
+    const client = new EmailEventsClient({
+      accessToken: portal.accessToken,
+      basePath: this.options.basePath,
+      numberOfApiCallRetries: 0,
+      gate: { gate: this.options.gate, portalId: portal.portalId },
+    });
+    this.clients.set(portal.portalId, { accessToken: portal.accessToken, client });
     return client;
   }
 }
