@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { HeapClient } from '@hubheap/heap';
-import { ContactPropertiesClient } from '@hubheap/hubspot';
+import { ContactPropertiesClient, HubSpotTokenUnavailableError } from '@hubheap/hubspot';
 import {
   type BatchConsumer,
   type BatchOutcome,
@@ -34,8 +34,12 @@ export const CONTACT_CHANGES_CONSUMER_OPTIONS = Symbol('CONTACT_CHANGES_CONSUMER
 export interface ContactChangesConsumerOptions {
   groupId: string;
   maxBatchSize: number;
-  /** Portals with a HubSpot token (HUBSPOT_PORTALS); changes of others are dead-lettered. */
-  portalIds: ReadonlySet<number>;
+  /**
+   * Portals with a HubSpot token (HUBSPOT_PORTALS); changes of others are dead-lettered. With
+   * HUBSPOT_TOKEN_SOURCE=control-api every portal (control-api decides: a portal it has no token for is
+   * dead-lettered when its contacts are read).
+   */
+  portalIds: Pick<ReadonlySet<number>, 'has'>;
 }
 
 /**
@@ -111,8 +115,16 @@ export class ContactChangesConsumer implements OnApplicationBootstrap, BeforeApp
       }
     }
     const writes: HeapUserWrite[] = [];
-    for (const [portalId, reads] of readsByPortal(plan.reads))
-      writes.push(...(await this.readPortal(portalId, reads)));
+    for (const [portalId, reads] of readsByPortal(plan.reads)) {
+      try {
+        writes.push(...(await this.readPortal(portalId, reads)));
+      } catch (error) {
+        // control-api has no token for this portal (not installed, disconnected): only its changes fail
+        if (!(error instanceof HubSpotTokenUnavailableError) || error.retriable) throw error;
+        for (const read of reads)
+          for (const record of read.records) deadLetters.push({ record, reason: describeError(error) });
+      }
+    }
     const outcome = await writeUserProperties(writes, (appId, users) =>
       this.heap.addUserProperties(appId, users),
     );

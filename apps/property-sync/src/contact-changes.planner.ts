@@ -48,13 +48,14 @@ const keyOf = (portalId: number, contactId: string): string => `${portalId}:${co
  * - `deleted` → no read; `merged` → tombstones every `mergedContactIds` and reads `contactId`;
  * - `restored` lifts the tombstone; any other change not newer than the tombstone is stale (a late
  *   webhook must not resurrect a deleted contact);
- * - a change to read with identity null, or of a portal without a HubSpot token (`knownPortals`),
- *   is dead-lettered with the reason.
+ * - a change to read with identity null, or of a portal without a HubSpot token (`knownPortals`: the
+ *   HUBSPOT_PORTALS portals, or every portal with HUBSPOT_TOKEN_SOURCE=control-api), is dead-lettered
+ *   with the reason.
  * Pure.
  */
 export const planContactChanges = (
   records: readonly ChangeRecord[],
-  knownPortals: ReadonlySet<number>,
+  knownPortals: Pick<ReadonlySet<number>, 'has'>,
 ): ContactChangesPlan => {
   const plan: ContactChangesPlan = { reads: [], deletions: [], deadLetters: [], skipped: [] };
   const pending = new Map<string, ContactRead>();

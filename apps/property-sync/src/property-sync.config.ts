@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hubSpotPortalsSchema } from '@hubheap/hubspot';
+import { assertTokenSourceConfig, HUBSPOT_TOKEN_SOURCE_CONFIG, hubSpotPortalsSchema } from '@hubheap/hubspot';
 import { PROPERTY_SYNC_CONTACT_CHANGES_GROUP } from '@hubheap/schemas';
 import { COMMON_CONFIG, type ConfigOf, defineConfig, env, loadConfig } from '@hubheap/service';
 
@@ -72,6 +72,7 @@ export const PROPERTY_SYNC_CONFIG = defineConfig({
       'JSON `[{"portalId":62515,"accessToken":"…","requestsPer10s":100}]`; tokens need contacts and contact-schema read; `requestsPer10s` (optional, default 100) is the account\'s HubSpot burst limit. Changes of other portals are dead-lettered.',
     sensitive: true,
   },
+  ...HUBSPOT_TOKEN_SOURCE_CONFIG,
   hubspotRateWindowMs: {
     env: 'HUBSPOT_RATE_WINDOW_MS',
     schema: positiveInt(10_000),
@@ -144,5 +145,8 @@ export const ALL_CONFIG_SPECS = [COMMON_CONFIG, PROPERTY_SYNC_CONFIG] as const;
 export const PROPERTY_SYNC_CONFIG_TOKEN = Symbol('PROPERTY_SYNC_CONFIG');
 
 /** Reads and validates property-sync's configuration. @throws ConfigError (never with a secret value). */
-export const loadPropertySyncConfig = (source: NodeJS.ProcessEnv = process.env): PropertySyncConfig =>
-  loadConfig(PROPERTY_SYNC_CONFIG, source);
+export const loadPropertySyncConfig = (source: NodeJS.ProcessEnv = process.env): PropertySyncConfig => {
+  const config = loadConfig(PROPERTY_SYNC_CONFIG, source);
+  assertTokenSourceConfig(config);
+  return config;
+};

@@ -5,8 +5,7 @@ import {
   type HubSpotCallGate,
   HubSpotRateBudget,
   requestsPer10sOf,
-  StaticTokenProvider,
-  staticTokensOf,
+  tokenProviderFromConfig,
 } from '@hubheap/hubspot';
 import { HUBSPOT_CONTACT_CHANGES, type TopicContract } from '@hubheap/schemas';
 import { COMMON_CONFIG, KafkaModule, loadConfig } from '@hubheap/service';
@@ -105,7 +104,8 @@ export class PropertySyncModule {
           inject: [PROPERTY_SYNC_CONFIG_TOKEN, HUBSPOT_CALL_GATE],
           useFactory: (config: PropertySyncConfig, gate: HubSpotCallGate) =>
             new ContactPropertiesClient({
-              tokens: new StaticTokenProvider(staticTokensOf(config.hubspotPortals)),
+              // HUBSPOT_TOKEN_SOURCE: HUBSPOT_PORTALS tokens, or each portal's token from control-api
+              tokens: tokenProviderFromConfig(config),
               gate,
               basePath: config.hubspotBaseUrl,
             }),
@@ -150,7 +150,10 @@ export class PropertySyncModule {
           useFactory: (config: PropertySyncConfig): ContactChangesConsumerOptions => ({
             groupId: config.consumerGroup,
             maxBatchSize: config.maxBatchSize,
-            portalIds: new Set(config.hubspotPortals.map((p) => p.portalId)),
+            portalIds:
+              config.hubspotTokenSource === 'control-api'
+                ? { has: () => true }
+                : new Set(config.hubspotPortals.map((p) => p.portalId)),
           }),
         },
         PropertyCacheRepository,
