@@ -10,7 +10,7 @@ import { HEAP_TRACK_EVENTS, HUBSPOT_EMAIL_EVENTS, type HubSpotEmailEvent } from 
 import { IdentityMapRepository } from './database/identity-map.repository';
 import { PendingRecordsRepository } from './database/pending-records.repository';
 import { planEmailEvents } from './email-events.handler';
-import { identityView, normaliseEmail } from './identity/identity-map';
+import { identityKey, identityView, normaliseEmail } from './identity/identity-map';
 import { PendingService } from './identity/pending.service';
 import { IdentityResolutionMetrics } from './identity-resolution.metrics';
 import { emailIsIdentity, resolveTenant, type TenantDirectory } from './tenants.config';
@@ -100,8 +100,7 @@ export class EmailEventsConsumer implements OnApplicationBootstrap, BeforeApplic
         enqueuedAt: now,
       })),
     );
-    // An identity may have arrived between the read above and the park: release checks under its lock.
-    await this.pending.release(plan.pending.map(({ appId, email }) => ({ appId, email })));
+    await this.releaseMapped(plan.pending);
     this.metrics.batch(
       plan.track.length,
       plan.skipped.map((s) => s.reason),
@@ -126,5 +125,16 @@ export class EmailEventsConsumer implements OnApplicationBootstrap, BeforeApplic
       if (tenant && email && !emailIsIdentity(tenant)) pairs.push({ appId: tenant.heapAppId, email });
     }
     return pairs;
+  }
+
+  /**
+   * Releases parked emails whose identity exists now: one that arrived between the identity read and
+   * the park would otherwise wait for the next feed record (the feed consumer released before our rows
+   * were committed).
+   */
+  private async releaseMapped(parked: ReadonlyArray<{ appId: string; email: string }>): Promise<void> {
+    if (parked.length === 0) return;
+    const mapped = await this.identities.identities(parked);
+    await this.pending.release(parked.filter((p) => mapped.has(identityKey(p.appId, p.email))));
   }
 }

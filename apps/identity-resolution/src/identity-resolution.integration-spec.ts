@@ -118,6 +118,13 @@ describe('identity-resolution: custom email property, pending records and contac
       .slice(0, count)
       .map((raw) => toEmailEventRecord({ ...raw, portalId, recipient }, portalId, Date.now(), 'fixture'));
   const rows = async (sql: string, params: unknown[]) => (await db.query(sql, params)).rows;
+  /** Rows of `pending_records` for a Heap app_id (deleted in the release transaction, after the send). */
+  const waitingCount = async (appId: string): Promise<number> =>
+    (
+      await rows('SELECT count(*)::int AS n FROM identity_resolution.pending_records WHERE app_id = $1', [
+        appId,
+      ])
+    )[0].n;
 
   beforeAll(async () => {
     platform = testPlatform('identity-resolution-lifecycle-it', logger);
@@ -155,21 +162,15 @@ describe('identity-resolution: custom email property, pending records and contac
     });
 
     await produce(platform, HUBSPOT_EMAIL_EVENTS, inputs);
-    await eventually(
-      async () =>
-        (
-          await rows('SELECT count(*)::int AS n FROM identity_resolution.pending_records WHERE app_id = $1', [
-            appId,
-          ])
-        )[0].n === 5,
-      { ...WAIT, message: 'five records waiting' },
-    );
-    expect(track).toEqual([]);
-    expect(
+    const enqueued = async () =>
       (await counterValue('identity_resolution_pending_enqueued_total', {
         topic: HUBSPOT_EMAIL_EVENTS.name,
-      })) - enqueuedBefore,
-    ).toBe(5);
+      })) - enqueuedBefore;
+    await eventually(async () => (await waitingCount(appId)) === 5 && (await enqueued()) === 5, {
+      ...WAIT,
+      message: 'five records waiting',
+    });
+    expect(track).toEqual([]);
 
     await produce(platform, HEAP_USER_IDENTITIES, [
       {
@@ -184,11 +185,7 @@ describe('identity-resolution: custom email property, pending records and contac
     await eventually(() => track.length === 5, { ...WAIT, message: 'five released track events' });
     expect(track.map((r) => r.value.sourceEventId)).toEqual(inputs.map((e) => e.id));
     expect(track.every((r) => r.value.identity === 'user-42' && r.key === `${appId}:user-42`)).toBe(true);
-    expect(
-      await rows('SELECT count(*)::int AS n FROM identity_resolution.pending_records WHERE app_id = $1', [
-        appId,
-      ]),
-    ).toEqual([{ n: 0 }]);
+    await eventually(async () => (await waitingCount(appId)) === 0, { ...WAIT, message: 'no rows left' });
 
     // Later events of that email go straight through with the mapped identity.
     await produce(
@@ -286,15 +283,23 @@ describe('identity-resolution: custom email property, pending records and contac
     expect(changes.every((r) => r.key === `${portalId}:${r.value.contactId}`)).toBe(true);
     const batchReads = hubspot.requests().filter((r) => r.path === '/crm/v3/objects/contacts/batch/read');
     expect(batchReads.length).toBeGreaterThan(0);
-    expect(
-      await rows(
+    // Changes are produced before the contact rows are written (a crash repeats, never loses, a change).
+    const contactRows = () =>
+      rows(
         'SELECT contact_id, email_normalized, merged_into, deleted_at IS NOT NULL AS deleted FROM identity_resolution.hubspot_contacts WHERE portal_id = $1 ORDER BY contact_id = $2 DESC',
         [portalId, primary],
-      ),
-    ).toEqual([
+      );
+    const expectedRows = [
       { contact_id: primary, email_normalized: 'second@example.com', merged_into: null, deleted: false },
       { contact_id: other, email_normalized: 'dup@example.com', merged_into: primary, deleted: true },
-    ]);
+    ];
+    await eventually(async () => JSON.stringify(await contactRows()) === JSON.stringify(expectedRows), {
+      ...WAIT,
+      message: 'contact rows after the merge',
+    }).catch(async (error: unknown) => {
+      expect(await contactRows()).toEqual(expectedRows);
+      throw error;
+    });
   });
 
   it('privacy deletion removes the person from the identity map and emits privacy-deleted with identity and email', async () => {
@@ -378,15 +383,12 @@ describe('identity-resolution: custom email property, pending records and contac
       });
       expect(record.key).toBe(`${portalId}:nobody@example.com`);
     }
-    expect(
+    const expired = async () =>
       (await counterValue('identity_resolution_pending_expired_total', {
         topic: HUBSPOT_EMAIL_EVENTS.name,
-      })) - expiredBefore,
-    ).toBe(2);
-    expect(
-      await rows('SELECT count(*)::int AS n FROM identity_resolution.pending_records WHERE app_id = $1', [
-        appId,
-      ]),
-    ).toEqual([{ n: 0 }]);
+      })) - expiredBefore;
+    await eventually(async () => (await expired()) === 2, { ...WAIT, message: 'expired counter at 2' });
+    expect(await expired()).toBe(2);
+    await eventually(async () => (await waitingCount(appId)) === 0, { ...WAIT, message: 'no rows left' });
   });
 });

@@ -10,7 +10,7 @@ import { HUBSPOT_CONTACT_CHANGES, HUBSPOT_WEBHOOK_EVENTS, type HubSpotWebhookEve
 import { ContactsRepository } from './database/contacts.repository';
 import { IdentityMapRepository } from './database/identity-map.repository';
 import { PendingRecordsRepository } from './database/pending-records.repository';
-import { identityView } from './identity/identity-map';
+import { identityKey, identityView } from './identity/identity-map';
 import { PendingService } from './identity/pending.service';
 import { IdentityResolutionMetrics } from './identity-resolution.metrics';
 import { contactsToFetch, planContactLifecycle } from './lifecycle/contact-lifecycle.rules';
@@ -101,7 +101,7 @@ export class WebhookEventsConsumer implements OnApplicationBootstrap, BeforeAppl
         enqueuedAt: now,
       })),
     );
-    await this.pending.release(plan.pending.map(({ appId, email }) => ({ appId, email })));
+    await this.releaseMapped(plan.pending);
     for (const c of plan.changes) this.metrics.contactChanges.inc({ change: c.change });
     for (const { record, reason } of plan.skipped) {
       this.metrics.webhookSkipped.inc({ reason });
@@ -149,5 +149,16 @@ export class WebhookEventsConsumer implements OnApplicationBootstrap, BeforeAppl
       if (tenant && !emailIsIdentity(tenant)) add(tenant.heapAppId, email);
     }
     return pairs;
+  }
+
+  /**
+   * Releases parked emails whose identity exists now: one that arrived between the identity read and
+   * the park would otherwise wait for the next feed record (the feed consumer released before our rows
+   * were committed).
+   */
+  private async releaseMapped(parked: ReadonlyArray<{ appId: string; email: string }>): Promise<void> {
+    if (parked.length === 0) return;
+    const mapped = await this.identities.identities(parked);
+    await this.pending.release(parked.filter((p) => mapped.has(identityKey(p.appId, p.email))));
   }
 }
