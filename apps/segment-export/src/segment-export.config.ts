@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hubSpotPortalsSchema } from '@hubheap/hubspot';
+import { assertTokenSourceConfig, HUBSPOT_TOKEN_SOURCE_CONFIG, hubSpotPortalsSchema } from '@hubheap/hubspot';
 import {
   COMMON_CONFIG,
   defineConfig,
@@ -49,6 +49,7 @@ export const SEGMENT_EXPORT_CONFIG = defineConfig({
       'JSON `[{"portalId":62515,"accessToken":"…","requestsPer10s":100}]`; tokens need contacts read and lists read/write; `requestsPer10s` (optional, default 100) is the account\'s HubSpot burst limit. A portal not listed cannot sync.',
     sensitive: true,
   },
+  ...HUBSPOT_TOKEN_SOURCE_CONFIG,
   hubspotIdProperty: {
     env: 'HUBSPOT_ID_PROPERTY',
     schema: env.string('email'),
@@ -111,5 +112,8 @@ export const ALL_CONFIG_SPECS = [COMMON_CONFIG, SEGMENT_EXPORT_CONFIG] as const;
 export const SEGMENT_EXPORT_CONFIG_TOKEN = Symbol('SEGMENT_EXPORT_CONFIG');
 
 /** Loads and validates the config from `source`. @throws ConfigError (never with a secret value). */
-export const loadSegmentExportConfig = (source: NodeJS.ProcessEnv = process.env): SegmentExportConfig =>
-  loadConfig(SEGMENT_EXPORT_CONFIG, source);
+export const loadSegmentExportConfig = (source: NodeJS.ProcessEnv = process.env): SegmentExportConfig => {
+  const config = loadConfig(SEGMENT_EXPORT_CONFIG, source);
+  assertTokenSourceConfig(config);
+  return config;
+};

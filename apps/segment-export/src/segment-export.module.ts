@@ -1,5 +1,5 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { HubSpotRateBudget, requestsPer10sOf } from '@hubheap/hubspot';
+import { HubSpotRateBudget, requestsPer10sOf, tokenProviderFromConfig } from '@hubheap/hubspot';
 import { HEAP_SEGMENT_DELTAS, type TopicContract } from '@hubheap/schemas';
 import { COMMON_CONFIG, KafkaModule, loadConfig, TenantSettingsModule } from '@hubheap/service';
 import { DataSource } from 'typeorm';
@@ -87,7 +87,8 @@ export class SegmentExportModule {
           provide: HubSpotClients,
           inject: [SEGMENT_EXPORT_CONFIG_TOKEN, HubSpotRateBudget],
           useFactory: (config: SegmentExportConfig, budget: HubSpotRateBudget) =>
-            new HubSpotClients(config, budget),
+            // HUBSPOT_TOKEN_SOURCE: HUBSPOT_PORTALS tokens, or each portal's token from control-api
+            new HubSpotClients(config, budget, tokenProviderFromConfig(config)),
         },
         MembershipRepository,
         SegmentRepository,

@@ -43,7 +43,7 @@ export class ListSyncExecutor {
   ) {}
 
   async execute(segment: SegmentEntity): Promise<ExecutedSync> {
-    const client = this.clients.forPortal(segment.portalId);
+    const client = await this.clients.forPortal(segment.portalId);
     const listId = await this.ensureList(client, segment);
     const members = await this.membership.presentValues(segment.portalId, segment.segmentId);
     const lookup = members.filter((v) => v !== '');
