@@ -1,5 +1,9 @@
 import { HeapRejectedError, HeapRetriableError, type HeapClient } from '@hubheap/heap';
-import { HubSpotRetriableError, type ContactPropertiesClient } from '@hubheap/hubspot';
+import {
+  HubSpotRetriableError,
+  HubSpotTokenUnavailableError,
+  type ContactPropertiesClient,
+} from '@hubheap/hubspot';
 import { type ConsumedRecord, type KafkaPlatform, PermanentRecordError } from '@hubheap/kafka';
 import type { HubSpotContactChange } from '@hubheap/schemas';
 import { ContactChangesConsumer } from './contact-changes.consumer';
@@ -43,7 +47,8 @@ const setup = (
   behaviour: {
     deletion?: () => Promise<void>;
     heap?: (users: Array<{ identity: string }>) => Promise<void>;
-    batchRead?: () => Promise<void>;
+    batchRead?: (portalId: number) => Promise<void>;
+    portalIds?: Pick<ReadonlySet<number>, 'has'>;
   } = {},
 ) => {
   const calls: string[] = [];
@@ -53,7 +58,7 @@ const setup = (
   const hubspot = {
     batchRead: async (_portalId: number, ids: readonly string[]) => {
       calls.push(`read ${ids.join(',')}`);
-      await behaviour.batchRead?.();
+      await behaviour.batchRead?.(_portalId);
       return { contacts: ids.map((id) => ({ id, properties: { firstname: `N${id}` } })), missingIds: [] };
     },
   } as unknown as ContactPropertiesClient;
@@ -77,7 +82,7 @@ const setup = (
     heap,
     deletions,
     new PropertySyncMetrics(),
-    { groupId: 'g', maxBatchSize: 1000, portalIds: new Set([1]) },
+    { groupId: 'g', maxBatchSize: 1000, portalIds: behaviour.portalIds ?? new Set([1]) },
   );
   return { consumer, calls };
 };
@@ -107,6 +112,32 @@ describe('ContactChangesConsumer.handle', () => {
       { record: deletion, reason: expect.stringContaining('HEAP_PRIVACY_KEYS') },
     ]);
     expect(calls).toContain('heap c1@example.com');
+  });
+
+  it('HUBSPOT_TOKEN_SOURCE=control-api: a portal control-api has no token for dead-letters only its changes', async () => {
+    const { consumer, calls } = setup({
+      portalIds: { has: () => true },
+      batchRead: async (portalId) => {
+        if (portalId === 2)
+          throw new HubSpotTokenUnavailableError('portal 2: no HubSpot connection', {
+            status: 404,
+            retriable: false,
+          });
+      },
+    });
+    const other = record('5', { portalId: 2, appId: '22' });
+    const out = await consumer.handle([record('1'), other]);
+    expect(out.deadLetters).toEqual([
+      { record: other, reason: expect.stringContaining('no HubSpot connection') },
+    ]);
+    expect(calls).toContain('heap c1@example.com');
+
+    const down = setup({
+      portalIds: { has: () => true },
+      batchRead: () =>
+        Promise.reject(new HubSpotTokenUnavailableError('down', { status: 503, retriable: true })),
+    });
+    await expect(down.consumer.handle([record('1')])).rejects.toMatchObject({ retriable: true });
   });
 
   it('dead-letters the latest change of the one user Heap refuses', async () => {
