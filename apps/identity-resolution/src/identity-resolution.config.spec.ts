@@ -68,23 +68,28 @@ describe('identity-resolution configuration', () => {
     });
   });
 
-  it('accepts a custom Heap user property as emailProperty and a HubSpot token per tenant', () => {
+  it('accepts a custom Heap user property as emailProperty', () => {
     const config = loadIdentityResolutionConfig({
-      TENANTS:
-        '[{"portalId":62515,"heapAppId":"1","emailProperty":"work_email","hubspotAccessToken":"pat-1"}]',
+      TENANTS: '[{"portalId":62515,"heapAppId":"1","emailProperty":"work_email"}]',
     });
-    expect(config.tenants).toEqual([
-      { portalId: 62515, heapAppId: '1', emailProperty: 'work_email', hubspotAccessToken: 'pat-1' },
-    ]);
+    expect(config.tenants).toEqual([{ portalId: 62515, heapAppId: '1', emailProperty: 'work_email' }]);
   });
 
-  it('never shows a tenant token in a configuration error', () => {
+  it('reads HUBSPOT_PORTALS and never shows a token in a configuration error', () => {
+    expect(
+      loadIdentityResolutionConfig({ HUBSPOT_PORTALS: '[{"portalId":1,"accessToken":"pat-1"}]' })
+        .hubspotPortals,
+    ).toEqual([{ portalId: 1, accessToken: 'pat-1' }]);
     const load = () =>
-      loadIdentityResolutionConfig({
-        TENANTS: '[{"portalId":62515,"heapAppId":"","hubspotAccessToken":"pat-secret"}]',
-      });
+      loadIdentityResolutionConfig({ HUBSPOT_PORTALS: '[{"portalId":"x","accessToken":"pat-secret"}]' });
     expect(load).toThrow(ConfigError);
     expect(load).not.toThrow(/pat-secret/);
+  });
+
+  it('refuses HUBSPOT_TOKEN_SOURCE=control-api without CONTROL_API_URL', () => {
+    expect(() => loadIdentityResolutionConfig({ HUBSPOT_TOKEN_SOURCE: 'control-api' })).toThrow(
+      /CONTROL_API_URL/,
+    );
   });
 });
 

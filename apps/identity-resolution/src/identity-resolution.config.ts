@@ -1,3 +1,4 @@
+import { assertTokenSourceConfig, HUBSPOT_TOKEN_SOURCE_CONFIG, hubSpotPortalsSchema } from '@hubheap/hubspot';
 import { COMMON_CONFIG, type ConfigOf, defineConfig, env, loadConfig } from '@hubheap/service';
 import { z } from 'zod';
 import {
@@ -45,9 +46,8 @@ export const IDENTITY_RESOLUTION_CONFIG = defineConfig({
   tenants: {
     env: 'TENANTS',
     schema: tenantsVariableSchema,
-    sensitive: true,
     description:
-      'JSON array of tenants `[{"portalId":62515,"heapAppId":"1234567890","emailProperty":"work_email","hubspotAccessToken":"pat-…"}]`; emailProperty `identity` (default) or a custom Heap user property.',
+      'JSON array of tenants `[{"portalId":62515,"heapAppId":"1234567890","emailProperty":"work_email"}]`; emailProperty `identity` (default: the email is the Heap identity) or a custom Heap user property.',
   },
   defaultHeapAppId: {
     env: 'DEFAULT_HEAP_APP_ID',
@@ -71,6 +71,20 @@ export const IDENTITY_RESOLUTION_CONFIG = defineConfig({
     schema: env.url('https://api.hubapi.com'),
     description: 'HubSpot API base URL (the fake in tests and the local demo).',
   },
+  hubspotPortals: {
+    env: 'HUBSPOT_PORTALS',
+    schema: hubSpotPortalsSchema,
+    description:
+      'JSON `[{"portalId":62515,"accessToken":"…","requestsPer10s":100}]`; tokens (`crm.objects.contacts.read`) read the email of contacts a webhook names without one. Portals not listed are not asked (with HUBSPOT_TOKEN_SOURCE=config).',
+    sensitive: true,
+  },
+  ...HUBSPOT_TOKEN_SOURCE_CONFIG,
+  hubspotRateWindowMs: {
+    env: 'HUBSPOT_RATE_WINDOW_MS',
+    schema: env.int(10_000),
+    description:
+      "HubSpot's rate-limit window (10 s); the shared per-portal rate budget counts calls in it and waits one window after a TEN_SECONDLY_ROLLING 429. Lower it only against a fake.",
+  },
   includeFilteredEvents: {
     env: 'INCLUDE_FILTERED_EVENTS',
     schema: env.bool(false),
@@ -81,7 +95,14 @@ export const IDENTITY_RESOLUTION_CONFIG = defineConfig({
 /** Validated identity-resolution settings. */
 export type IdentityResolutionConfig = ConfigOf<typeof IDENTITY_RESOLUTION_CONFIG>;
 
-/** Reads and validates the configuration. @throws ConfigError listing every invalid variable. */
+/**
+ * Reads and validates the configuration. @throws ConfigError listing every invalid variable, or naming
+ * `CONTROL_API_URL` / `INTERNAL_API_KEY` when HUBSPOT_TOKEN_SOURCE=control-api lacks one.
+ */
 export const loadIdentityResolutionConfig = (
   source: NodeJS.ProcessEnv = process.env,
-): IdentityResolutionConfig => loadConfig(IDENTITY_RESOLUTION_CONFIG, source);
+): IdentityResolutionConfig => {
+  const config = loadConfig(IDENTITY_RESOLUTION_CONFIG, source);
+  assertTokenSourceConfig(config);
+  return config;
+};

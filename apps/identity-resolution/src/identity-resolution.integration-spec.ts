@@ -58,7 +58,7 @@ describe('identity-resolution: custom email property, pending records and contac
 
   const startResolver = async (tenants: Tenant[], config: Partial<IdentityResolutionConfig> = {}) => {
     const groups = {
-      consumerGroup: uniqueName('ir-it-email'),
+      consumerGroup: config.consumerGroup ?? uniqueName('ir-it-email'),
       webhookEventsGroup: uniqueName('ir-it-webhooks'),
       userIdentitiesGroup: uniqueName('ir-it-identities'),
     };
@@ -82,13 +82,17 @@ describe('identity-resolution: custom email property, pending records and contac
     apps.push(app);
     return app;
   };
-  const reader = async <V>(contract: TopicContract<V>, keep: (v: V) => boolean) => {
+  const reader = async <V>(
+    contract: TopicContract<V>,
+    keep: (v: V) => boolean,
+    keepHeaders: (headers: Record<string, string>) => boolean = () => true,
+  ) => {
     const collector = await collect<V>(
       platform,
       contract,
       uniqueName('reader'),
       await topicEnds(platform, contract.name),
-      (r) => keep(r.value),
+      (r) => keep(r.value) && keepHeaders(r.headers),
     );
     stops.push(collector.stop);
     return collector.records;
@@ -211,9 +215,9 @@ describe('identity-resolution: custom email property, pending records and contac
       HUBSPOT_CONTACT_CHANGES,
       (v) => v.portalId === portalId,
     );
-    await startResolver([
-      { portalId, heapAppId: appId, emailProperty: 'identity', hubspotAccessToken: token },
-    ]);
+    await startResolver([{ portalId, heapAppId: appId, emailProperty: 'identity' }], {
+      hubspotPortals: [{ portalId, accessToken: token }],
+    });
 
     await produce(
       platform,
@@ -359,14 +363,18 @@ describe('identity-resolution: custom email property, pending records and contac
   it('dead-letters records that waited longer than PENDING_MAX_AGE_MS, with the reason, and counts them', async () => {
     const portalId = newPortalId();
     const appId = newAppId();
+    // Only this test's resolver: other apps' consumers of the shared topic dead-letter its portal too.
+    const sweptBy = uniqueName('ir-it-email');
     const dlq = await reader<HubSpotEmailEvent>(
       { ...HUBSPOT_EMAIL_EVENTS, name: deadLetterTopic(HUBSPOT_EMAIL_EVENTS.name) },
       (v) => v.portalId === portalId,
+      (headers) => headers[DLQ_HEADERS.consumerGroup] === sweptBy,
     );
     const expiredBefore = await counterValue('identity_resolution_pending_expired_total', {
       topic: HUBSPOT_EMAIL_EVENTS.name,
     });
     await startResolver([{ portalId, heapAppId: appId, emailProperty: 'work_email' }], {
+      consumerGroup: sweptBy,
       pendingMaxAgeMs: 1_000,
       pendingSweepIntervalMs: 250,
     });
@@ -387,8 +395,8 @@ describe('identity-resolution: custom email property, pending records and contac
       (await counterValue('identity_resolution_pending_expired_total', {
         topic: HUBSPOT_EMAIL_EVENTS.name,
       })) - expiredBefore;
-    await eventually(async () => (await expired()) === 2, { ...WAIT, message: 'expired counter at 2' });
-    expect(await expired()).toBe(2);
+    // The sweeper takes every expired row of the schema: leftovers of earlier runs may count too.
+    await eventually(async () => (await expired()) >= 2, { ...WAIT, message: 'expired counter +2' });
     await eventually(async () => (await waitingCount(appId)) === 0, { ...WAIT, message: 'no rows left' });
   });
 });

@@ -1,6 +1,12 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { register } from 'prom-client';
 import {
+  type HubSpotCallGate,
+  HubSpotRateBudget,
+  requestsPer10sOf,
+  tokenProviderFromConfig,
+} from '@hubheap/hubspot';
+import {
   HEAP_TRACK_EVENTS,
   HEAP_USER_IDENTITIES,
   HUBSPOT_CONTACT_CHANGES,
@@ -22,7 +28,7 @@ import {
 import { PENDING_OPTIONS, PendingService, type PendingOptions } from './identity/pending.service';
 import { type IdentityResolutionConfig, loadIdentityResolutionConfig } from './identity-resolution.config';
 import { IdentityResolutionMetrics } from './identity-resolution.metrics';
-import { HubSpotContactEmails, passThroughGate } from './lifecycle/hubspot-contact-emails.client';
+import { HubSpotContactEmails } from './lifecycle/hubspot-contact-emails.client';
 import { tenantDirectory } from './tenants.config';
 import {
   USER_IDENTITIES_CONSUMER_OPTIONS,
@@ -38,14 +44,31 @@ import {
 /** Injection token of the validated {@link IdentityResolutionConfig}. */
 export const IDENTITY_RESOLUTION_CONFIG_TOKEN = Symbol('IDENTITY_RESOLUTION_CONFIG');
 
-/** Closes the DataSource last, after the consumers stopped using it. */
+/** Injection token of the {@link HubSpotCallGate} every HubSpot call goes through. */
+export const HUBSPOT_CALL_GATE = Symbol('HUBSPOT_CALL_GATE');
+
+/** Closes the gate's and the DataSource's pools last, after the consumers stopped using them. */
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(HUBSPOT_CALL_GATE) private readonly gate: HubSpotCallGate,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
+    if (this.gate instanceof HubSpotRateBudget) await this.gate.close();
     if (this.db.isInitialized) await this.db.destroy();
   }
 }
+
+/**
+ * The HubSpot rate budget shared with every replica and app on the same Postgres (libs/hubspot
+ * rate-budget.ts): per-portal limit from `requestsPer10s`, default 100 − 10 %.
+ */
+const rateBudget = (config: IdentityResolutionConfig): HubSpotRateBudget =>
+  HubSpotRateBudget.fromDatabaseUrl(config.databaseUrl, {
+    windowMs: config.hubspotRateWindowMs,
+    portalRequestsPerWindow: requestsPer10sOf(config.hubspotPortals),
+  });
 
 /**
  * identity-resolution's wiring: KafkaPlatform (provisions the topics it reads and writes and their
@@ -56,7 +79,11 @@ class DatabaseLifecycle implements OnApplicationShutdown {
  */
 @Module({})
 export class IdentityResolutionModule {
-  static forRoot(overrides: Partial<IdentityResolutionConfig> = {}): DynamicModule {
+  /**
+   * @param overrides config values replacing the environment's (tests: tenants, groups, HubSpot fake)
+   * @param gate the portal rate budget; default the shared Postgres-backed {@link HubSpotRateBudget}
+   */
+  static forRoot(overrides: Partial<IdentityResolutionConfig> = {}, gate?: HubSpotCallGate): DynamicModule {
     return {
       module: IdentityResolutionModule,
       imports: [
@@ -97,10 +124,23 @@ export class IdentityResolutionModule {
         },
         PendingService,
         {
-          provide: HubSpotContactEmails,
+          provide: HUBSPOT_CALL_GATE,
           inject: [IDENTITY_RESOLUTION_CONFIG_TOKEN],
-          useFactory: (config: IdentityResolutionConfig) =>
-            HubSpotContactEmails.fromTenants(config.tenants, config.hubspotBaseUrl, passThroughGate),
+          useFactory: (config: IdentityResolutionConfig): HubSpotCallGate => gate ?? rateBudget(config),
+        },
+        {
+          provide: HubSpotContactEmails,
+          inject: [IDENTITY_RESOLUTION_CONFIG_TOKEN, HUBSPOT_CALL_GATE],
+          useFactory: (config: IdentityResolutionConfig, callGate: HubSpotCallGate) =>
+            new HubSpotContactEmails({
+              // HUBSPOT_TOKEN_SOURCE: HUBSPOT_PORTALS tokens, or each portal's token from control-api
+              tokens: tokenProviderFromConfig(config),
+              gate: callGate,
+              basePath: config.hubspotBaseUrl,
+              canAsk: (portalId) =>
+                config.hubspotTokenSource === 'control-api' ||
+                config.hubspotPortals.some((p) => p.portalId === portalId),
+            }),
         },
         {
           provide: EMAIL_EVENTS_CONSUMER_OPTIONS,

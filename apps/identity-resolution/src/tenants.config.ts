@@ -15,12 +15,6 @@ export interface Tenant {
    * email → identity map is fed by `heap.user-identities.v1` (feed or `ops-cli import heap-users`).
    */
   emailProperty: string;
-  /**
-   * HubSpot access token of the portal (private-app or OAuth, `crm.objects.contacts.read`) for reading
-   * the email of contacts the lifecycle webhooks name without one (hubspot-api.md §3.2). Optional:
-   * without it such contacts stay without email. Never logged.
-   */
-  hubspotAccessToken?: string;
 }
 
 /** The email property value meaning "the Heap identity is the email itself". */
@@ -45,13 +39,12 @@ const tenantSchema = z
     portalId: z.number().int().positive(),
     heapAppId: z.string().trim().min(1),
     emailProperty: z.string().trim().min(1).default(IDENTITY_EMAIL_PROPERTY),
-    hubspotAccessToken: z.string().min(1).optional(),
   })
   .strict();
 
 /**
  * Parses the `TENANTS` JSON, e.g. `[{"portalId":62515,"heapAppId":"1234567890","emailProperty":"work_email"}]`
- * (`emailProperty` defaults to `identity`; `hubspotAccessToken` optional). Pure; problems never quote a token.
+ * (`emailProperty` defaults to `identity`). Pure.
  * @returns the tenants, or every problem found, each naming the element (`TENANTS[1] (portal 62515): …`).
  */
 export const parseTenants = (
@@ -79,8 +72,7 @@ export const parseTenants = (
     } else if (tenants.some((t) => t.portalId === parsed.data.portalId)) {
       problems.push(`${where}: portal ${parsed.data.portalId} is listed twice`);
     } else {
-      const { hubspotAccessToken, ...rest } = parsed.data;
-      tenants.push(hubspotAccessToken ? { ...rest, hubspotAccessToken } : rest);
+      tenants.push(parsed.data);
     }
   });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, tenants };
