@@ -10,7 +10,7 @@ import { HUBSPOT_CONTACT_CHANGES, HUBSPOT_WEBHOOK_EVENTS, type HubSpotWebhookEve
 import { ContactsRepository } from './database/contacts.repository';
 import { IdentityMapRepository } from './database/identity-map.repository';
 import { PendingRecordsRepository } from './database/pending-records.repository';
-import { identityKey, identityView } from './identity/identity-map';
+import { identityKey, identityView, normaliseEmail } from './identity/identity-map';
 import { PendingService } from './identity/pending.service';
 import { IdentityResolutionMetrics } from './identity-resolution.metrics';
 import { contactsToFetch, planContactLifecycle } from './lifecycle/contact-lifecycle.rules';
@@ -132,7 +132,7 @@ export class WebhookEventsConsumer implements OnApplicationBootstrap, BeforeAppl
   ): Array<{ appId: string; email: string }> {
     const pairs: Array<{ appId: string; email: string }> = [];
     const add = (appId: string, raw: string | null | undefined) => {
-      const email = (raw ?? '').trim().toLowerCase();
+      const email = normaliseEmail(raw);
       if (email) pairs.push({ appId, email });
     };
     for (const { value: e } of records) {
