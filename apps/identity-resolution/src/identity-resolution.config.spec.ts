@@ -68,11 +68,21 @@ describe('identity-resolution configuration', () => {
     });
   });
 
-  it('accepts a custom Heap user property as emailProperty', () => {
+  it('accepts a custom Heap user property as emailProperty and an optional HubSpot token per tenant', () => {
     const config = loadIdentityResolutionConfig({
-      TENANTS: '[{"portalId":62515,"heapAppId":"1","emailProperty":"work_email"}]',
+      TENANTS:
+        '[{"portalId":62515,"heapAppId":"1","emailProperty":"work_email","hubspotAccessToken":"pat-1"},{"portalId":2,"heapAppId":"2"}]',
     });
-    expect(config.tenants).toEqual([{ portalId: 62515, heapAppId: '1', emailProperty: 'work_email' }]);
+    expect(config.tenants).toEqual([
+      { portalId: 62515, heapAppId: '1', emailProperty: 'work_email', hubspotAccessToken: 'pat-1' },
+      { portalId: 2, heapAppId: '2', emailProperty: 'identity' },
+    ]);
+    const bad = () =>
+      loadIdentityResolutionConfig({
+        TENANTS: '[{"portalId":1,"heapAppId":"","hubspotAccessToken":"pat-secret"}]',
+      });
+    expect(bad).toThrow(ConfigError);
+    expect(bad).not.toThrow(/pat-secret/);
   });
 
   it('reads HUBSPOT_PORTALS and never shows a token in a configuration error', () => {

@@ -46,8 +46,9 @@ export const IDENTITY_RESOLUTION_CONFIG = defineConfig({
   tenants: {
     env: 'TENANTS',
     schema: tenantsVariableSchema,
+    sensitive: true,
     description:
-      'JSON array of tenants `[{"portalId":62515,"heapAppId":"1234567890","emailProperty":"work_email"}]`; emailProperty `identity` (default: the email is the Heap identity) or a custom Heap user property.',
+      'JSON array of tenants `[{"portalId":62515,"heapAppId":"1234567890","emailProperty":"work_email"}]`; emailProperty `identity` (default: the email is the Heap identity) or a custom Heap user property; optional `hubspotAccessToken` (instead of a HUBSPOT_PORTALS entry).',
   },
   defaultHeapAppId: {
     env: 'DEFAULT_HEAP_APP_ID',

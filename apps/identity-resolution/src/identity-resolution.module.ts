@@ -3,7 +3,10 @@ import { register } from 'prom-client';
 import {
   type HubSpotCallGate,
   HubSpotRateBudget,
+  type HubSpotTokenProvider,
   requestsPer10sOf,
+  StaticTokenProvider,
+  staticTokensOf,
   tokenProviderFromConfig,
 } from '@hubheap/hubspot';
 import {
@@ -40,6 +43,22 @@ import {
   WebhookEventsConsumer,
   type WebhookEventsConsumerOptions,
 } from './webhook-events.consumer';
+
+/**
+ * Where HubSpot tokens come from: `HUBSPOT_TOKEN_SOURCE=control-api` → control-api for every portal;
+ * `config` → the `HUBSPOT_PORTALS` tokens plus the tenants' `hubspotAccessToken`, and portals with
+ * neither are not asked.
+ */
+const hubSpotTokens = (
+  config: IdentityResolutionConfig,
+): { tokens: HubSpotTokenProvider; canAsk: (portalId: number) => boolean } => {
+  if (config.hubspotTokenSource === 'control-api')
+    return { tokens: tokenProviderFromConfig(config), canAsk: () => true };
+  const tokens = staticTokensOf(config.hubspotPortals);
+  for (const t of config.tenants)
+    if (t.hubspotAccessToken && !tokens.has(t.portalId)) tokens.set(t.portalId, t.hubspotAccessToken);
+  return { tokens: new StaticTokenProvider(tokens), canAsk: (portalId) => tokens.has(portalId) };
+};
 
 /** Injection token of the validated {@link IdentityResolutionConfig}. */
 export const IDENTITY_RESOLUTION_CONFIG_TOKEN = Symbol('IDENTITY_RESOLUTION_CONFIG');
@@ -133,13 +152,9 @@ export class IdentityResolutionModule {
           inject: [IDENTITY_RESOLUTION_CONFIG_TOKEN, HUBSPOT_CALL_GATE],
           useFactory: (config: IdentityResolutionConfig, callGate: HubSpotCallGate) =>
             new HubSpotContactEmails({
-              // HUBSPOT_TOKEN_SOURCE: HUBSPOT_PORTALS tokens, or each portal's token from control-api
-              tokens: tokenProviderFromConfig(config),
+              ...hubSpotTokens(config),
               gate: callGate,
               basePath: config.hubspotBaseUrl,
-              canAsk: (portalId) =>
-                config.hubspotTokenSource === 'control-api' ||
-                config.hubspotPortals.some((p) => p.portalId === portalId),
             }),
         },
         {

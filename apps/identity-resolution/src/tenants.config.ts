@@ -15,6 +15,12 @@ export interface Tenant {
    * email → identity map is fed by `heap.user-identities.v1` (feed or `ops-cli import heap-users`).
    */
   emailProperty: string;
+  /**
+   * HubSpot access token of the portal (private-app or OAuth, `crm.objects.contacts.read`), an
+   * alternative to its `HUBSPOT_PORTALS` entry, for reading the email of contacts a webhook names without
+   * one (hubspot-api.md §3.2). Never logged.
+   */
+  hubspotAccessToken?: string;
 }
 
 /** The email property value meaning "the Heap identity is the email itself". */
@@ -39,12 +45,13 @@ const tenantSchema = z
     portalId: z.number().int().positive(),
     heapAppId: z.string().trim().min(1),
     emailProperty: z.string().trim().min(1).default(IDENTITY_EMAIL_PROPERTY),
+    hubspotAccessToken: z.string().min(1).optional(),
   })
   .strict();
 
 /**
  * Parses the `TENANTS` JSON, e.g. `[{"portalId":62515,"heapAppId":"1234567890","emailProperty":"work_email"}]`
- * (`emailProperty` defaults to `identity`). Pure.
+ * (`emailProperty` defaults to `identity`; `hubspotAccessToken` optional). Pure; problems never quote a token.
  * @returns the tenants, or every problem found, each naming the element (`TENANTS[1] (portal 62515): …`).
  */
 export const parseTenants = (
@@ -72,7 +79,8 @@ export const parseTenants = (
     } else if (tenants.some((t) => t.portalId === parsed.data.portalId)) {
       problems.push(`${where}: portal ${parsed.data.portalId} is listed twice`);
     } else {
-      tenants.push(parsed.data);
+      const { hubspotAccessToken, ...tenant } = parsed.data;
+      tenants.push(hubspotAccessToken ? { ...tenant, hubspotAccessToken } : tenant);
     }
   });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, tenants };
