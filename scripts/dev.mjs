@@ -3,10 +3,15 @@
 //   1. the local stack (Kafka + Apicurio on loopback; PostgreSQL from DATABASE_URL)
 //   2. without HubSpot credentials (HUBSPOT_PORTALS unset): the HubSpot and Heap fakes, seeded with
 //      the project's sample email events; with credentials: the real HubSpot and Heap
-//   3. webhook-intake, identity-resolution, heap-writer, segment-export and property-sync
-//   4. prints what reached Heap (from the Heap fake's /_fake/summary), then keeps running until Ctrl-C
-//      (`npm start -- --once` exits after the summary).
+//   3. with the fakes: control-api (admin page http://127.0.0.1:3006/admin, key printed below) with
+//      a demo tenant set up through its API (private-app token, email property `identity`);
+//      webhook-intake then reads that tenant's settings from integration.settings.v1 and its HubSpot
+//      token from control-api, so the admin page's source toggle pauses and resumes the poller
+//   4. webhook-intake, identity-resolution, heap-writer, segment-export and property-sync
+//   5. prints what reached Heap (from the Heap fake's /_fake/summary) and the tenant's source status,
+//      then keeps running until Ctrl-C (`npm start -- --once` exits after the summary).
 import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -86,6 +91,48 @@ async function stop(code = 0) {
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
+const CONTROL_API = 'http://127.0.0.1:3006';
+const ADMIN_KEY = process.env.CONTROL_API_BOOTSTRAP_KEY ?? randomBytes(18).toString('hex');
+const INTERNAL_KEY = randomBytes(18).toString('hex');
+
+/** One admin API call to control-api with the bootstrap key; throws with the answer on non-2xx. */
+async function controlApi(method, path, body) {
+  const res = await fetch(`${CONTROL_API}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`control-api ${method} ${path} answered ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** control-api with random keys, and the demo tenant set up through its API; returns the tenant id. */
+async function startControlPlane() {
+  run('control-api', 'apps/control-api/src/main.ts', {
+    PORT: '3006',
+    PUBLIC_URL: CONTROL_API,
+    CONTROL_API_BOOTSTRAP_KEY: ADMIN_KEY,
+    INTERNAL_API_KEY: INTERNAL_KEY,
+    SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    HUBSPOT_API_BASE: HUBSPOT_FAKE,
+    HUBSPOT_APP_BASE: HUBSPOT_FAKE,
+    HUBSPOT_CLIENT_ID: 'local-dev-client',
+    HUBSPOT_CLIENT_SECRET: 'local-dev-client-secret',
+    SEGMENT_EXPORT_URL: 'http://127.0.0.1:3005',
+  });
+  await waitFor('control-api', `${CONTROL_API}/health`, { timeoutMs: 90_000 });
+  const tenant = await controlApi('POST', '/api/tenants', {
+    portalId: DEMO.portalId,
+    heapAppId: DEMO.heapAppId,
+    name: 'Demo portal',
+  });
+  await controlApi('PUT', `/api/tenants/${tenant.id}/hubspot/private-app-token`, { token: DEMO.token });
+  await controlApi('PATCH', `/api/tenants/${tenant.id}/settings`, { emailProperty: 'identity' });
+  log(`control-api: admin page ${CONTROL_API}/admin — API key ${ADMIN_KEY}`);
+  return tenant.id;
+}
+
 async function heapSummary() {
   const res = await fetch(`${HEAP_FAKE}/_fake/summary`);
   return res.json();
@@ -116,7 +163,19 @@ async function main() {
       DEFAULT_HEAP_APP_ID: DEMO.heapAppId,
     });
   }
-  run('webhook-intake', 'apps/webhook-intake/src/main.ts', { ...env, PORT: '3001' });
+  const tenantId = useFakes ? await startControlPlane() : undefined;
+  run('webhook-intake', 'apps/webhook-intake/src/main.ts', {
+    ...env,
+    ...(useFakes
+      ? {
+          SETTINGS_SOURCE: 'topic',
+          HUBSPOT_TOKEN_SOURCE: 'control-api',
+          CONTROL_API_URL: CONTROL_API,
+          INTERNAL_API_KEY: INTERNAL_KEY,
+        }
+      : {}),
+    PORT: '3001',
+  });
   run('identity-resolution', 'apps/identity-resolution/src/main.ts', { ...env, PORT: '3002' });
   run('heap-writer', 'apps/heap-writer/src/main.ts', { ...env, PORT: '3003' });
   run('segment-export', 'apps/segment-export/src/main.ts', { ...env, PORT: '3005' });
@@ -148,6 +207,14 @@ async function main() {
     await new Promise((r) => setTimeout(r, 2_000));
   }
   log(`what reached Heap (${HEAP_FAKE}/_fake/summary):\n${JSON.stringify(summary, null, 2)}`);
+  // heap-writer reports written events on integration.status.v1; control-api turns that into "Connected".
+  const statusDeadline = Date.now() + 60_000;
+  let status = (await controlApi('GET', `/api/tenants/${tenantId}`)).status;
+  while (status.source !== 'Connected' && Date.now() < statusDeadline) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    status = (await controlApi('GET', `/api/tenants/${tenantId}`)).status;
+  }
+  log(`demo tenant source status: ${status.source} (${status.eventsWritten} events written)`);
   if (once) await stop(0);
   else log('running; Ctrl-C stops the apps and fakes');
 }
