@@ -10,7 +10,8 @@
 // the unit and integration tests run with, plus `jsc.paths` from tsconfig.base.json so `@hubheap/*`
 // imports become relative requires into <out>/libs/. Output mirrors the source tree
 // (<out>/apps/<app>/src/main.js, <out>/libs/<lib>/src/...), so `__dirname`-relative reads keep working;
-// the one such read, libs/schemas/src/avro/*.avsc, is copied next to the compiled catalogue.
+// such reads (libs/schemas/src/avro/*.avsc, control-api's admin page in src/admin/static) are copied
+// as they are: every non-TypeScript file under the app's src/ and the .avsc files of libs/schemas.
 // <out>/main.js is the image's fixed entry point; it requires the app's main.js.
 import {
   cpSync,
@@ -83,6 +84,12 @@ for (const file of sources) {
 // Assets read at runtime relative to the compiled file.
 const avro = join(root, 'libs', 'schemas', 'src', 'avro');
 if (existsSync(avro)) cpSync(avro, join(out, 'libs', 'schemas', 'src', 'avro'), { recursive: true });
+// e.g. apps/control-api/src/admin/static/{index.html,admin.js,admin.css}, served from __dirname.
+for (const file of walk(join(appDir, 'src')).filter((path) => !path.endsWith('.ts'))) {
+  const target = join(out, relative(root, file));
+  mkdirSync(dirname(target), { recursive: true });
+  cpSync(file, target);
+}
 
 // A require of libs/testing (or of a lib left out above) would only fail at runtime in the image.
 const compiled = walk(out).filter((path) => path.endsWith('.js'));
