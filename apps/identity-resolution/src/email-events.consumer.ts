@@ -12,6 +12,8 @@ import { PendingRecordsRepository } from './database/pending-records.repository'
 import { planEmailEvents } from './email-events.handler';
 import { identityKey, identityView, normaliseEmail } from './identity/identity-map';
 import { PendingService } from './identity/pending.service';
+import { gateBySource } from './identity/source-pause';
+import { SourcePauseService } from './identity/source-pause.service';
 import { IdentityResolutionMetrics } from './identity-resolution.metrics';
 import { emailIsIdentity, resolveTenant, type TenantDirectory } from './tenants.config';
 
@@ -22,7 +24,8 @@ export const EMAIL_EVENTS_CONSUMER_OPTIONS = Symbol('EMAIL_EVENTS_CONSUMER_OPTIO
 export interface EmailEventsConsumerOptions {
   /** Consumer group; `identity-resolution.email-events` in production, a unique one for replays and tests. */
   groupId: string;
-  tenants: TenantDirectory;
+  /** The tenants as of now (SETTINGS_SOURCE=topic: follows integration.settings.v1; read per batch). */
+  tenants: () => TenantDirectory;
   /** Records per handler call; default 1000. */
   maxBatchSize?: number;
 }
@@ -34,7 +37,9 @@ export interface EmailEventsConsumerOptions {
  * (acks=all), records without an identity are written to `pending_records`, and only then does the
  * libs/kafka runner commit the input offsets, so a crash repeats work (Heap drops repeats by
  * idempotency key) but never loses it. Parked emails whose identity arrived meanwhile are released at
- * once. Records without a tenant are returned as dead letters; skips are counted per reason.
+ * once. Records without a tenant are returned as dead letters; skips are counted per reason. With
+ * SETTINGS_SOURCE=topic a paused tenant's records are parked (`source-paused`, {@link gateBySource}) and
+ * a disconnected tenant's skipped (`disconnected`).
  * A failed send or database write (retriable) is retried by the runner with offsets uncommitted.
  */
 @Injectable()
@@ -49,7 +54,12 @@ export class EmailEventsConsumer implements OnApplicationBootstrap, BeforeApplic
     @Inject(IdentityMapRepository) private readonly identities: IdentityMapRepository,
     @Inject(PendingRecordsRepository) private readonly pendingRecords: PendingRecordsRepository,
     @Inject(PendingService) private readonly pending: PendingService,
-  ) {}
+    @Inject(SourcePauseService) private readonly sourcePause: SourcePauseService,
+  ) {
+    sourcePause.registerHandler(HUBSPOT_EMAIL_EVENTS.name, (records) =>
+      this.handle(records as ConsumedRecord<HubSpotEmailEvent>[], true),
+    );
+  }
 
   /** The running BatchConsumer (counters, pause/resume), once started. */
   get batchConsumer(): BatchConsumer<HubSpotEmailEvent> | undefined {
@@ -64,7 +74,7 @@ export class EmailEventsConsumer implements OnApplicationBootstrap, BeforeApplic
       handler: (records) => this.handle(records),
     });
     await this.consumer.start();
-    const portals = [...this.options.tenants.byPortal.keys()].join(', ') || 'none';
+    const portals = [...this.options.tenants().byPortal.keys()].join(', ') || 'none';
     this.logger.log(`consuming ${HUBSPOT_EMAIL_EVENTS.name} as ${this.options.groupId}; tenants: ${portals}`);
   }
 
@@ -74,14 +84,31 @@ export class EmailEventsConsumer implements OnApplicationBootstrap, BeforeApplic
     await this.consumer.stop();
   }
 
-  /** Plans one partition's batch, produces its track events, parks the unresolved, returns its dead letters. */
-  async handle(records: ConsumedRecord<HubSpotEmailEvent>[]): Promise<BatchOutcome<HubSpotEmailEvent>> {
-    const pairs = this.customEmails(records);
+  /**
+   * Plans one partition's batch, produces its track events, parks the unresolved and the records of
+   * paused tenants, skips those of disconnected ones, returns its dead letters. `releasing`: the batch
+   * is a release of `source-paused` records ({@link SourcePauseService}).
+   */
+  async handle(
+    input: ConsumedRecord<HubSpotEmailEvent>[],
+    releasing = false,
+  ): Promise<BatchOutcome<HubSpotEmailEvent>> {
+    const tenants = this.options.tenants();
+    const portalOf = (r: ConsumedRecord<HubSpotEmailEvent>) => r.value.portalId;
+    const gate = gateBySource(
+      input,
+      portalOf,
+      tenants,
+      releasing ? new Set() : await this.sourcePause.parkedPortals(input.map(portalOf)),
+      releasing,
+    );
+    const records = gate.process;
+    const pairs = this.customEmails(records, tenants);
     const view = identityView(
       await this.identities.identities(pairs),
       await this.pendingRecords.waiting(pairs),
     );
-    const plan = planEmailEvents(records, this.options.tenants, view);
+    const plan = planEmailEvents(records, tenants, view);
     const producer = await this.platform.producer();
     await producer.send(
       HEAP_TRACK_EVENTS,
@@ -101,9 +128,20 @@ export class EmailEventsConsumer implements OnApplicationBootstrap, BeforeApplic
       })),
     );
     await this.releaseMapped(plan.pending);
+    await this.sourcePause.park(
+      gate.park.map(({ record, appId }) => ({
+        appId,
+        portalId: record.value.portalId,
+        reason: 'source-paused' as const,
+        origin: record,
+        outputTopic: 'heap.track-events.v1' as const,
+        consumerGroup: this.options.groupId,
+        enqueuedAt: now,
+      })),
+    );
     this.metrics.batch(
       plan.track.length,
-      plan.skipped.map((s) => s.reason),
+      [...plan.skipped.map((s) => s.reason), ...gate.disconnected.map(() => 'disconnected')],
       plan.deadLetters.length,
     );
     for (const { record, reason } of plan.skipped) {
@@ -117,10 +155,11 @@ export class EmailEventsConsumer implements OnApplicationBootstrap, BeforeApplic
   /** `(app_id, email)` of the batch's records whose tenant maps emails through `heap_identities`. */
   private customEmails(
     records: ConsumedRecord<HubSpotEmailEvent>[],
+    tenants: TenantDirectory,
   ): Array<{ appId: string; email: string }> {
     const pairs: Array<{ appId: string; email: string }> = [];
     for (const record of records) {
-      const tenant = resolveTenant(this.options.tenants, record.value.portalId);
+      const tenant = resolveTenant(tenants, record.value.portalId);
       const email = normaliseEmail(record.value.recipient);
       if (tenant && email && !emailIsIdentity(tenant)) pairs.push({ appId: tenant.heapAppId, email });
     }

@@ -1,5 +1,12 @@
 import { assertTokenSourceConfig, HUBSPOT_TOKEN_SOURCE_CONFIG, hubSpotPortalsSchema } from '@hubheap/hubspot';
-import { COMMON_CONFIG, type ConfigOf, defineConfig, env, loadConfig } from '@hubheap/service';
+import {
+  COMMON_CONFIG,
+  type ConfigOf,
+  defineConfig,
+  env,
+  loadConfig,
+  TENANT_SETTINGS_CONFIG,
+} from '@hubheap/service';
 import { z } from 'zod';
 import {
   IDENTITY_RESOLUTION_EMAIL_EVENTS_GROUP,
@@ -43,6 +50,7 @@ export const IDENTITY_RESOLUTION_CONFIG = defineConfig({
     schema: env.string(IDENTITY_RESOLUTION_USER_IDENTITIES_GROUP.groupId),
     description: 'Kafka consumer group reading the Heap identity feed (`heap.user-identities.v1`).',
   },
+  settingsSource: TENANT_SETTINGS_CONFIG.settingsSource,
   tenants: {
     env: 'TENANTS',
     schema: tenantsVariableSchema,

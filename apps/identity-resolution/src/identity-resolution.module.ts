@@ -17,7 +17,7 @@ import {
   HUBSPOT_WEBHOOK_EVENTS,
   type TopicContract,
 } from '@hubheap/schemas';
-import { KafkaModule } from '@hubheap/service';
+import { KafkaModule, TenantSettings, TenantSettingsModule } from '@hubheap/service';
 import { DataSource } from 'typeorm';
 import { ContactsRepository } from './database/contacts.repository';
 import { IdentityMapRepository } from './database/identity-map.repository';
@@ -29,10 +29,11 @@ import {
   type EmailEventsConsumerOptions,
 } from './email-events.consumer';
 import { PENDING_OPTIONS, PendingService, type PendingOptions } from './identity/pending.service';
+import { SourcePauseService } from './identity/source-pause.service';
 import { type IdentityResolutionConfig, loadIdentityResolutionConfig } from './identity-resolution.config';
 import { IdentityResolutionMetrics } from './identity-resolution.metrics';
 import { HubSpotContactEmails } from './lifecycle/hubspot-contact-emails.client';
-import { tenantDirectory } from './tenants.config';
+import { directoryFromSettings, type TenantDirectory, tenantDirectory } from './tenants.config';
 import {
   USER_IDENTITIES_CONSUMER_OPTIONS,
   UserIdentitiesConsumer,
@@ -62,6 +63,26 @@ const hubSpotTokens = (
 
 /** Injection token of the validated {@link IdentityResolutionConfig}. */
 export const IDENTITY_RESOLUTION_CONFIG_TOKEN = Symbol('IDENTITY_RESOLUTION_CONFIG');
+
+/** Injection token of the current {@link TenantDirectory} (a function, read per batch). */
+export const TENANT_DIRECTORY = Symbol('TENANT_DIRECTORY');
+
+/**
+ * The tenants as of now: SETTINGS_SOURCE=env → the fixed `TENANTS` directory; `topic` → one built from
+ * `integration.settings.v1` (rebuilt after every change), `TENANTS` unused except for tokens.
+ */
+const currentDirectory = (
+  config: IdentityResolutionConfig,
+  settings: TenantSettings,
+): (() => TenantDirectory) => {
+  if (settings.source === 'env') {
+    const fixed = tenantDirectory(config);
+    return () => fixed;
+  }
+  let cached: TenantDirectory | undefined;
+  settings.onChange(() => (cached = undefined));
+  return () => (cached ??= directoryFromSettings(settings.all(), config));
+};
 
 /** Injection token of the {@link HubSpotCallGate} every HubSpot call goes through. */
 export const HUBSPOT_CALL_GATE = Symbol('HUBSPOT_CALL_GATE');
@@ -116,6 +137,8 @@ export class IdentityResolutionModule {
             HEAP_USER_IDENTITIES,
           ] as ReadonlyArray<TopicContract<unknown>>,
         }),
+        // SETTINGS_SOURCE=env: TENANTS, always active; topic: integration.settings.v1 (issue #5).
+        TenantSettingsModule.forRoot({ source: overrides.settingsSource }),
       ],
       providers: [
         {
@@ -142,6 +165,12 @@ export class IdentityResolutionModule {
           }),
         },
         PendingService,
+        SourcePauseService,
+        {
+          provide: TENANT_DIRECTORY,
+          inject: [IDENTITY_RESOLUTION_CONFIG_TOKEN, TenantSettings],
+          useFactory: currentDirectory,
+        },
         {
           provide: HUBSPOT_CALL_GATE,
           inject: [IDENTITY_RESOLUTION_CONFIG_TOKEN],
@@ -159,27 +188,27 @@ export class IdentityResolutionModule {
         },
         {
           provide: EMAIL_EVENTS_CONSUMER_OPTIONS,
-          inject: [IDENTITY_RESOLUTION_CONFIG_TOKEN],
-          useFactory: (config: IdentityResolutionConfig): EmailEventsConsumerOptions => ({
-            groupId: config.consumerGroup,
-            tenants: tenantDirectory(config),
-          }),
+          inject: [IDENTITY_RESOLUTION_CONFIG_TOKEN, TENANT_DIRECTORY],
+          useFactory: (
+            config: IdentityResolutionConfig,
+            tenants: () => TenantDirectory,
+          ): EmailEventsConsumerOptions => ({ groupId: config.consumerGroup, tenants }),
         },
         {
           provide: USER_IDENTITIES_CONSUMER_OPTIONS,
-          inject: [IDENTITY_RESOLUTION_CONFIG_TOKEN],
-          useFactory: (config: IdentityResolutionConfig): UserIdentitiesConsumerOptions => ({
-            groupId: config.userIdentitiesGroup,
-            tenants: tenantDirectory(config),
-          }),
+          inject: [IDENTITY_RESOLUTION_CONFIG_TOKEN, TENANT_DIRECTORY],
+          useFactory: (
+            config: IdentityResolutionConfig,
+            tenants: () => TenantDirectory,
+          ): UserIdentitiesConsumerOptions => ({ groupId: config.userIdentitiesGroup, tenants }),
         },
         {
           provide: WEBHOOK_EVENTS_CONSUMER_OPTIONS,
-          inject: [IDENTITY_RESOLUTION_CONFIG_TOKEN],
-          useFactory: (config: IdentityResolutionConfig): WebhookEventsConsumerOptions => ({
-            groupId: config.webhookEventsGroup,
-            tenants: tenantDirectory(config),
-          }),
+          inject: [IDENTITY_RESOLUTION_CONFIG_TOKEN, TENANT_DIRECTORY],
+          useFactory: (
+            config: IdentityResolutionConfig,
+            tenants: () => TenantDirectory,
+          ): WebhookEventsConsumerOptions => ({ groupId: config.webhookEventsGroup, tenants }),
         },
         EmailEventsConsumer,
         UserIdentitiesConsumer,
@@ -190,6 +219,7 @@ export class IdentityResolutionModule {
         UserIdentitiesConsumer,
         WebhookEventsConsumer,
         PendingService,
+        SourcePauseService,
         IdentityResolutionMetrics,
       ],
     };

@@ -1,3 +1,4 @@
+import type { IntegrationSettings } from '@hubheap/schemas';
 import { z } from 'zod';
 
 /**
@@ -21,7 +22,16 @@ export interface Tenant {
    * one (hubspot-api.md §3.2). Never logged.
    */
   hubspotAccessToken?: string;
+  /**
+   * Whether the tenant's HubSpot → Heap work runs (`integration.settings.v1`, SETTINGS_SOURCE=topic):
+   * `active` (default; every env tenant), `paused` (connected, `sourceEnabled` false: records wait in
+   * `pending_records` as `source-paused`) or `disconnected` (records are skipped).
+   */
+  status?: TenantStatus;
 }
+
+/** How a tenant's HubSpot → Heap flow stands (see {@link Tenant.status}). */
+export type TenantStatus = 'active' | 'paused' | 'disconnected';
 
 /** The email property value meaning "the Heap identity is the email itself". */
 export const IDENTITY_EMAIL_PROPERTY = 'identity';
@@ -119,3 +129,31 @@ export const resolveTenant = (directory: TenantDirectory, portalId: number): Ten
     ? { portalId, heapAppId: directory.defaultHeapAppId, emailProperty: 'identity' }
     : undefined;
 };
+
+/**
+ * The status of one tenant's settings (integration.settings.v1 field docs): `disconnected` when `state`
+ * is not `active`, else `paused` when `sourceEnabled` is false, else `active`. Pure.
+ */
+export const statusOfSettings = (
+  settings: Pick<IntegrationSettings, 'state' | 'sourceEnabled'>,
+): TenantStatus =>
+  settings.state !== 'active' ? 'disconnected' : settings.sourceEnabled ? 'active' : 'paused';
+
+/**
+ * The directory SETTINGS_SOURCE=topic serves: one tenant per `integration.settings.v1` record
+ * (portalId → heapAppId, emailProperty, status); portals without a record fall back to
+ * `defaultHeapAppId` like unlisted env portals, else are dead-lettered. Pure.
+ */
+export const directoryFromSettings = (
+  settings: readonly IntegrationSettings[],
+  options: { defaultHeapAppId?: string | undefined; includeFilteredEvents: boolean },
+): TenantDirectory =>
+  tenantDirectory({
+    ...options,
+    tenants: settings.map((s) => ({
+      portalId: s.portalId,
+      heapAppId: s.heapAppId,
+      emailProperty: s.emailProperty.trim() || IDENTITY_EMAIL_PROPERTY,
+      status: statusOfSettings(s),
+    })),
+  });

@@ -20,7 +20,8 @@ export const USER_IDENTITIES_CONSUMER_OPTIONS = Symbol('USER_IDENTITIES_CONSUMER
 export interface UserIdentitiesConsumerOptions {
   /** `identity-resolution.user-identities` in production. */
   groupId: string;
-  tenants: TenantDirectory;
+  /** The tenants as of now (SETTINGS_SOURCE=topic: follows integration.settings.v1). */
+  tenants: () => TenantDirectory;
 }
 
 /**
@@ -59,7 +60,7 @@ export class UserIdentitiesConsumer implements OnApplicationBootstrap, BeforeApp
 
   /** Applies one partition's batch and releases what waited for its emails. */
   async handle(records: ConsumedRecord<HeapUserIdentity>[]): Promise<void> {
-    const plan = planUserIdentities(records, this.options.tenants);
+    const plan = planUserIdentities(records, this.options.tenants());
     const mapped = await this.identities.apply(plan.updates);
     this.metrics.userIdentitiesApplied.inc(plan.updates.length);
     const released = await this.pending.release(mapped);

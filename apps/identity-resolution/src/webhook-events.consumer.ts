@@ -12,6 +12,8 @@ import { IdentityMapRepository } from './database/identity-map.repository';
 import { PendingRecordsRepository } from './database/pending-records.repository';
 import { identityKey, identityView, normaliseEmail } from './identity/identity-map';
 import { PendingService } from './identity/pending.service';
+import { gateBySource } from './identity/source-pause';
+import { SourcePauseService } from './identity/source-pause.service';
 import { IdentityResolutionMetrics } from './identity-resolution.metrics';
 import { contactsToFetch, planContactLifecycle } from './lifecycle/contact-lifecycle.rules';
 import { contactKey, type ContactState } from './lifecycle/contact-state';
@@ -25,7 +27,8 @@ export const WEBHOOK_EVENTS_CONSUMER_OPTIONS = Symbol('WEBHOOK_EVENTS_CONSUMER_O
 export interface WebhookEventsConsumerOptions {
   /** `identity-resolution.webhook-events` in production. */
   groupId: string;
-  tenants: TenantDirectory;
+  /** The tenants as of now (SETTINGS_SOURCE=topic: follows integration.settings.v1; read per batch). */
+  tenants: () => TenantDirectory;
 }
 
 type WebhookRecord = ConsumedRecord<HubSpotWebhookEvent>;
@@ -52,7 +55,12 @@ export class WebhookEventsConsumer implements OnApplicationBootstrap, BeforeAppl
     @Inject(PendingRecordsRepository) private readonly pendingRecords: PendingRecordsRepository,
     @Inject(PendingService) private readonly pending: PendingService,
     @Inject(HubSpotContactEmails) private readonly hubspot: HubSpotContactEmails,
-  ) {}
+    @Inject(SourcePauseService) private readonly sourcePause: SourcePauseService,
+  ) {
+    sourcePause.registerHandler(HUBSPOT_WEBHOOK_EVENTS.name, (records) =>
+      this.handle(records as WebhookRecord[], true),
+    );
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.consumer = await this.platform.consumer<HubSpotWebhookEvent>({
@@ -68,20 +76,34 @@ export class WebhookEventsConsumer implements OnApplicationBootstrap, BeforeAppl
     await this.consumer?.stop();
   }
 
-  /** Plans and applies one partition's batch. */
-  async handle(records: WebhookRecord[]): Promise<BatchOutcome<HubSpotWebhookEvent>> {
+  /**
+   * Plans and applies one partition's batch; with SETTINGS_SOURCE=topic a paused tenant's records are
+   * parked (`source-paused`) and a disconnected tenant's skipped (`disconnected`). `releasing`: the
+   * batch is a release of `source-paused` records ({@link SourcePauseService}).
+   */
+  async handle(input: WebhookRecord[], releasing = false): Promise<BatchOutcome<HubSpotWebhookEvent>> {
+    const tenants = this.options.tenants();
+    const portalOf = (r: WebhookRecord) => r.value.portalId;
+    const gate = gateBySource(
+      input,
+      portalOf,
+      tenants,
+      releasing ? new Set() : await this.sourcePause.parkedPortals(input.map(portalOf)),
+      releasing,
+    );
+    const records = gate.process;
     const contacts = await this.contactsRepository.contacts(this.contactKeys(records));
     const fetchedEmails = new Map<string, string | null>();
-    for (const [portalId, ids] of contactsToFetch(records, this.options.tenants, contacts)) {
+    for (const [portalId, ids] of contactsToFetch(records, tenants, contacts)) {
       for (const [id, email] of await this.hubspot.emails(portalId, ids))
         fetchedEmails.set(contactKey(portalId, id), email);
     }
-    const pairs = this.customEmails(records, contacts, fetchedEmails);
+    const pairs = this.customEmails(records, tenants, contacts, fetchedEmails);
     const identities = identityView(
       await this.identities.identities(pairs),
       await this.pendingRecords.waiting(pairs),
     );
-    const plan = planContactLifecycle(records, this.options.tenants, { contacts, fetchedEmails, identities });
+    const plan = planContactLifecycle(records, tenants, { contacts, fetchedEmails, identities });
     const producer = await this.platform.producer();
     await producer.send(
       HUBSPOT_CONTACT_CHANGES,
@@ -102,6 +124,19 @@ export class WebhookEventsConsumer implements OnApplicationBootstrap, BeforeAppl
       })),
     );
     await this.releaseMapped(plan.pending);
+    await this.sourcePause.park(
+      gate.park.map(({ record, appId }) => ({
+        appId,
+        portalId: record.value.portalId,
+        reason: 'source-paused' as const,
+        origin: record,
+        outputTopic: 'hubspot.contact-changes.v1' as const,
+        consumerGroup: this.options.groupId,
+        enqueuedAt: now,
+      })),
+    );
+    if (gate.disconnected.length > 0)
+      this.metrics.webhookSkipped.inc({ reason: 'disconnected' }, gate.disconnected.length);
     for (const c of plan.changes) this.metrics.contactChanges.inc({ change: c.change });
     for (const { record, reason } of plan.skipped) {
       this.metrics.webhookSkipped.inc({ reason });
@@ -127,6 +162,7 @@ export class WebhookEventsConsumer implements OnApplicationBootstrap, BeforeAppl
   /** `(app_id, email)` pairs the plan may need identities for (custom email property tenants only). */
   private customEmails(
     records: WebhookRecord[],
+    tenants: TenantDirectory,
     contacts: ReadonlyMap<string, ContactState>,
     fetched: ReadonlyMap<string, string | null>,
   ): Array<{ appId: string; email: string }> {
@@ -136,16 +172,16 @@ export class WebhookEventsConsumer implements OnApplicationBootstrap, BeforeAppl
       if (email) pairs.push({ appId, email });
     };
     for (const { value: e } of records) {
-      const tenant = resolveTenant(this.options.tenants, e.portalId);
+      const tenant = resolveTenant(tenants, e.portalId);
       if (!tenant || emailIsIdentity(tenant)) continue;
       if (e.propertyName === 'email') add(tenant.heapAppId, e.propertyValue);
     }
     for (const c of contacts.values()) {
-      const tenant = resolveTenant(this.options.tenants, c.portalId);
+      const tenant = resolveTenant(tenants, c.portalId);
       if (tenant && !emailIsIdentity(tenant)) add(tenant.heapAppId, c.email);
     }
     for (const [key, email] of fetched) {
-      const tenant = resolveTenant(this.options.tenants, Number(key.split(':')[0]));
+      const tenant = resolveTenant(tenants, Number(key.split(':')[0]));
       if (tenant && !emailIsIdentity(tenant)) add(tenant.heapAppId, email);
     }
     return pairs;

@@ -1,12 +1,16 @@
 import { openServiceDatabase } from '@hubheap/service';
 import type { DataSource } from 'typeorm';
 import { CreateIdentityResolutionTables1767000000000 } from './migrations/1767000000000-create-identity-resolution-tables';
+import { PendingRecordsPortalIndex1767100000000 } from './migrations/1767100000000-pending-records-portal-index';
 
 /** The Postgres schema identity-resolution owns; no other app reads it. */
 export const IDENTITY_RESOLUTION_DB_SCHEMA = 'identity_resolution';
 
 /** Every migration, oldest first. */
-export const IDENTITY_RESOLUTION_MIGRATIONS = [CreateIdentityResolutionTables1767000000000];
+export const IDENTITY_RESOLUTION_MIGRATIONS = [
+  CreateIdentityResolutionTables1767000000000,
+  PendingRecordsPortalIndex1767100000000,
+];
 
 /**
  * Opens identity-resolution's database: creates `schema` if missing and runs pending migrations. The

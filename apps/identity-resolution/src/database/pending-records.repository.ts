@@ -1,7 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { identityKey } from '../identity/identity-map';
-import { type PendingOutput, type PendingRecord, withIdentity } from '../identity/pending-record';
+import {
+  type PausedRecord,
+  type PendingOutput,
+  type PendingRecord,
+  withIdentity,
+} from '../identity/pending-record';
 import { tableIn } from './identity-resolution-database';
 
 /** A stored pending record (its row id and JSON columns decoded). */
@@ -57,20 +62,29 @@ const fromRow = (r: PendingRow): StoredPendingRecord => ({
 export class PendingRecordsRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  /** Stores `records`; a re-delivered origin (same topic/partition/offset) is ignored. */
-  async enqueue(records: readonly PendingRecord[]): Promise<void> {
+  /**
+   * Stores `records`; a re-delivered origin (same topic/partition/offset) is ignored, except that a
+   * `source-paused` row is replaced: a released paused record that must wait for its identity becomes a
+   * `no-identity` row in place (so the release does not delete it).
+   */
+  async enqueue(records: ReadonlyArray<PendingRecord | PausedRecord>): Promise<void> {
     if (records.length === 0) return;
     await this.db.transaction(async (m) => {
       for (const r of records) {
+        const paused = 'outputTopic' in r ? r : undefined;
         await m.query(
           `INSERT INTO ${tableIn(this.db, 'pending_records')} ("app_id", "portal_id", "email_normalized", "reason",
              "topic", "partition", "offset", "key", "value", "headers", "output_topic", "output", "consumer_group", "enqueued_at")
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-           ON CONFLICT ("topic", "partition", "offset") DO NOTHING`,
+           ON CONFLICT ("topic", "partition", "offset") DO UPDATE SET "app_id" = EXCLUDED."app_id",
+             "portal_id" = EXCLUDED."portal_id", "email_normalized" = EXCLUDED."email_normalized",
+             "reason" = EXCLUDED."reason", "output_topic" = EXCLUDED."output_topic", "output" = EXCLUDED."output",
+             "consumer_group" = EXCLUDED."consumer_group", "enqueued_at" = EXCLUDED."enqueued_at"
+           WHERE ${tableIn(this.db, 'pending_records')}."reason" = 'source-paused'`,
           [
             r.appId,
             r.portalId,
-            r.email,
+            paused ? '' : (r as PendingRecord).email,
             r.reason,
             r.origin.topic,
             r.origin.partition,
@@ -78,8 +92,8 @@ export class PendingRecordsRepository {
             r.origin.key,
             JSON.stringify(r.origin.value),
             JSON.stringify(r.origin.headers),
-            r.output.topic,
-            JSON.stringify(r.output.value),
+            paused ? paused.outputTopic : (r as PendingRecord).output.topic,
+            paused ? 'null' : JSON.stringify((r as PendingRecord).output.value),
             r.consumerGroup,
             r.enqueuedAt,
           ],
@@ -150,7 +164,7 @@ export class PendingRecordsRepository {
   ): Promise<number> {
     return this.db.transaction(async (m) => {
       const rows = (await m.query(
-        `SELECT * FROM ${tableIn(this.db, 'pending_records')} WHERE "enqueued_at" < $1
+        `SELECT * FROM ${tableIn(this.db, 'pending_records')} WHERE "enqueued_at" < $1 AND "reason" <> 'source-paused'
          ORDER BY "enqueued_at", "topic", "partition", "offset" LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [enqueuedBefore, limit],
       )) as PendingRow[];
@@ -161,6 +175,56 @@ export class PendingRecordsRepository {
       ]);
       return rows.length;
     });
+  }
+
+  /** The portals of `portalIds` that have `source-paused` records parked. */
+  async pausedPortals(portalIds: readonly number[]): Promise<Set<number>> {
+    if (portalIds.length === 0) return new Set();
+    const rows = (await this.db.query(
+      `SELECT DISTINCT "portal_id" FROM ${tableIn(this.db, 'pending_records')}
+       WHERE "reason" = 'source-paused' AND "portal_id" = ANY($1::bigint[])`,
+      [[...new Set(portalIds)]],
+    )) as Array<{ portal_id: string }>;
+    return new Set(rows.map((r) => Number(r.portal_id)));
+  }
+
+  /**
+   * Takes up to `limit` `source-paused` records of `portalId` in original order (topic, partition,
+   * offset) under a per-portal advisory lock (one releaser at a time across replicas), hands them to
+   * `handle`, then deletes those still `source-paused` (a record `handle` re-parked as `no-identity`
+   * stays). @returns how many were taken. @throws what `handle` throws (rows stay).
+   */
+  async takePaused(
+    portalId: number,
+    limit: number,
+    handle: (records: StoredPendingRecord[]) => Promise<void>,
+  ): Promise<number> {
+    return this.db.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `identity-resolution.paused:${portalId}`,
+      ]);
+      const rows = (await m.query(
+        `SELECT * FROM ${tableIn(this.db, 'pending_records')} WHERE "portal_id" = $1 AND "reason" = 'source-paused'
+         ORDER BY "topic", "partition", "offset" LIMIT $2`,
+        [portalId, limit],
+      )) as PendingRow[];
+      if (rows.length === 0) return 0;
+      await handle(rows.map(fromRow));
+      await m.query(
+        `DELETE FROM ${tableIn(this.db, 'pending_records')} WHERE "id" = ANY($1::bigint[]) AND "reason" = 'source-paused'`,
+        [rows.map((r) => r.id)],
+      );
+      return rows.length;
+    });
+  }
+
+  /** Drops every record `portalId` has parked (the tenant disconnected). @returns how many. */
+  async dropPortal(portalId: number): Promise<number> {
+    const result = (await this.db.query(
+      `DELETE FROM ${tableIn(this.db, 'pending_records')} WHERE "portal_id" = $1 RETURNING "id"`,
+      [portalId],
+    )) as [unknown[], number];
+    return result[1];
   }
 
   /** Forgets every record waiting for `email` (privacy deletion). @returns how many were removed. */

@@ -1,8 +1,11 @@
 import type { ConsumedRecord } from '@hubheap/kafka';
 import type { HeapTrackEvent, HubSpotContactChange } from '@hubheap/schemas';
 
-/** Why a record waits; only `no-identity` today (a custom email property with no Heap identity yet). */
-export type PendingReason = 'no-identity';
+/**
+ * Why a record waits: `no-identity` (a custom email property with no Heap identity yet) or
+ * `source-paused` (its tenant's source toggle is off; see {@link PausedRecord}).
+ */
+export type PendingReason = 'no-identity' | 'source-paused';
 
 /** What a released record becomes: a Heap track event or a contact change, identity filled in. */
 export type PendingOutput =
@@ -18,6 +21,7 @@ export interface PendingRecord {
   appId: string;
   portalId: number;
   email: string;
+  /** `no-identity` (a stored `source-paused` row reads back as a {@link PendingRecord} with output `null`). */
   reason: PendingReason;
   origin: ConsumedRecord<unknown>;
   output: PendingOutput;
@@ -25,6 +29,17 @@ export interface PendingRecord {
   consumerGroup: string;
   /** ms since the Unix epoch. */
   enqueuedAt: number;
+}
+
+/**
+ * A record of a paused tenant (SETTINGS_SOURCE=topic, `sourceEnabled` false), parked as consumed: it is
+ * planned only when it is released (with the settings of that moment), so it has no email or output
+ * yet (stored as `''` and JSON `null`). Never expires; dropped when the tenant disconnects.
+ */
+export interface PausedRecord extends Omit<PendingRecord, 'reason' | 'email' | 'output'> {
+  reason: 'source-paused';
+  /** The topic it will feed (`heap.track-events.v1` or `hubspot.contact-changes.v1`), for inspection. */
+  outputTopic: PendingOutput['topic'];
 }
 
 /** The output of a released record with its Heap identity set. Pure. */
