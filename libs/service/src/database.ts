@@ -35,7 +35,9 @@ export const openServiceDatabase = async (options: ServiceDatabaseOptions): Prom
     migrationsTableName: 'migrations',
     migrationsRun: true,
     synchronize: false,
-    logging: ['error'],
+    // No TypeORM query logging: a failed query's log line carries its parameters (emails, ciphertexts);
+    // callers see the error and log what they need without the values.
+    logging: false,
     extra: { max: 5 },
   });
   return dataSource.initialize();

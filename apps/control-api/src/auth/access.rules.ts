@@ -14,7 +14,18 @@ export interface Principal {
 export const CREATE_KEY_BODY = z
   .object({
     role: z.enum(['admin', 'read-only']),
-    tenants: z.union([z.tuple([z.literal('*')]), z.array(z.string().uuid()).min(1).max(1000)]),
+    tenants: z.union([
+      z.tuple([z.literal('*')]),
+      z
+        .array(
+          z
+            .string()
+            .uuid()
+            .transform((id) => id.toLowerCase()),
+        )
+        .min(1)
+        .max(1000),
+    ]),
     label: z.string().max(200).optional(),
   })
   .strict();

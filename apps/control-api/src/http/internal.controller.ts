@@ -1,3 +1,4 @@
+import { PortalIdParam } from './zod-body.pipe';
 import {
   BadGatewayException,
   Controller,
@@ -6,7 +7,6 @@ import {
   Inject,
   NotFoundException,
   Param,
-  ParseIntPipe,
   ServiceUnavailableException,
   UseGuards,
 } from '@nestjs/common';
@@ -36,7 +36,7 @@ export class InternalController {
   @Get('portals/:portalId/hubspot-token')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: '`{accessToken, expiresAt}`; OAuth tokens are refreshed within 5 min of expiry' })
-  async hubspotToken(@Param('portalId', ParseIntPipe) portalId: number) {
+  async hubspotToken(@Param('portalId', PortalIdParam) portalId: number) {
     try {
       const { accessToken, expiresAt } = await this.hubspot.accessToken(portalId);
       return { accessToken, expiresAt: expiresAt?.toISOString() ?? null };
@@ -66,7 +66,7 @@ export class InternalController {
   @Get('portals/:portalId/heap-segments-secret')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: '`{secret}`: the Heap Segments Sync webhook secret of the portal’s tenant' })
-  async heapSegmentsSecret(@Param('portalId', ParseIntPipe) portalId: number) {
+  async heapSegmentsSecret(@Param('portalId', PortalIdParam) portalId: number) {
     const tenant = await this.tenants.activeByPortal(portalId);
     const secret = tenant ? await this.secrets.get(tenant.id, 'heap_segments_secret') : null;
     if (!secret) throw new NotFoundException({ error: `no Segments Sync secret for portal ${portalId}` });

@@ -21,11 +21,11 @@ import { HubSpotAuthService } from '../hubspot/hubspot-auth.service';
 import { SEGMENT_MODE_BODY, SETTINGS_PATCH, type SettingsPatch } from '../tenants/settings.rules';
 import { TenantsService } from '../tenants/tenants.service';
 import { CreateTenantDto, HeapSecretsDto, PrivateAppTokenDto, SegmentModeDto, SettingsPatchDto } from './dto';
-import { ZodBody } from './zod-body.pipe';
+import { MAX_PORTAL_ID, ZodBody } from './zod-body.pipe';
 
 const CREATE_TENANT = z
   .object({
-    portalId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    portalId: z.number().int().positive().max(MAX_PORTAL_ID),
     heapAppId: z
       .string()
       .trim()

@@ -24,11 +24,22 @@ export class SettingsPublisher implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const all = await this.tenants.list('*');
     const producer = await this.platform.producer();
-    await producer.send(
-      INTEGRATION_SETTINGS,
-      all.map((t) => ({ value: settingsRecord(t) })),
+    let failed = 0;
+    // One send per tenant: a record that cannot be encoded (or a broker error) for one tenant must not
+    // stop the others' republish or the boot; the next change of that tenant publishes it again.
+    for (const tenant of all) {
+      try {
+        await producer.send(INTEGRATION_SETTINGS, [{ value: settingsRecord(tenant) }]);
+      } catch (error) {
+        failed += 1;
+        this.logger.error(
+          `republishing settings of tenant ${tenant.id} (portal ${tenant.portalId}) failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+    this.logger.log(
+      `republished settings of ${all.length - failed} of ${all.length} tenants to ${INTEGRATION_SETTINGS.name}`,
     );
-    this.logger.log(`republished settings of ${all.length} tenants to ${INTEGRATION_SETTINGS.name}`);
   }
 
   /**
