@@ -99,14 +99,52 @@ describe('toHeapPropertyValue', () => {
     );
     const emoji = `${'a'.repeat(1022)}😀`;
     expect(toHeapPropertyValue({ type: 'string', fieldType: 'text' }, emoji)).toBe('a'.repeat(1022));
-    const many = Array.from({ length: 500 }, (_, i) => `option${i}`).join(';');
-    expect(String(toHeapPropertyValue({ type: 'enumeration', fieldType: 'checkbox' }, many))).toHaveLength(
-      1023,
-    );
+  });
+
+  it('cuts a long multi-checkbox list at an item boundary, never inside an option value', () => {
+    const many = Array.from({ length: 500 }, (_, i) => `option${i}`);
+    const value = String(toHeapPropertyValue({ type: 'enumeration', fieldType: 'checkbox' }, many.join(';')));
+    expect(value.length).toBeLessThanOrEqual(1023);
+    const items = value.split('||');
+    expect(items).toEqual(many.slice(0, items.length));
+    expect(`${value}||${many[items.length]}`.length).toBeGreaterThan(1023); // as many as fit
+  });
+
+  it.each([
+    ['a datetime beyond what a Date holds', 'datetime', '99999999999999999', '99999999999999999'],
+    ['free text Date.parse would accept', 'datetime', 'Tomorrow 1', 'Tomorrow 1'],
+    ['an ISO date', 'date', '2026-02-01', '2026-02-01T00:00:00.000Z'],
+    ['a negative epoch (before 1970)', 'datetime', '-86400000', '1969-12-31T00:00:00.000Z'],
+  ])('maps %s without throwing', (_what, type, raw, expected) => {
+    expect(toHeapPropertyValue({ type, fieldType: 'date' }, raw)).toBe(expected);
   });
 });
 
 describe('heapPropertyNames', () => {
+  it('never gives two HubSpot properties one Heap name, nor a reserved one (fallbacks clash again)', () => {
+    const names = heapPropertyNames([
+      def('x', 'Dup'),
+      def('y', 'Dup'),
+      def('z', 'Dup (x)'),
+      def('w', 'x'),
+      def('user_id', 'Dup (user_id)'),
+      def('v', 'Dup'),
+    ]);
+    const values = [...names.values()].map((n) => n.toLowerCase());
+    expect(new Set(values).size).toBe(values.length);
+    expect(values.filter((n) => /^(id|user_id|identity|email)$/.test(n))).toEqual([]);
+    // Deterministic whatever the order.
+    const reversed = heapPropertyNames([
+      def('v', 'Dup'),
+      def('user_id', 'Dup (user_id)'),
+      def('w', 'x'),
+      def('z', 'Dup (x)'),
+      def('y', 'Dup'),
+      def('x', 'Dup'),
+    ]);
+    expect(reversed).toEqual(names);
+  });
+
   it('uses the trimmed label, whitespace collapsed', () => {
     expect(heapPropertyNames([def('firstname', '  First   Name ')]).get('firstname')).toBe('First Name');
   });

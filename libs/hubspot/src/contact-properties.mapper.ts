@@ -48,9 +48,12 @@ const suffixed = (label: string, name: string): string => {
  * 3. with ` (<internal name>)` appended when that label is reserved (any casing of `id`, `user_id`,
  *    `identity`, `email`) or shared, compared case-insensitively, with another property of the
  *    portal — every sharer gets the suffix, so the result does not depend on definition order;
- * 4. a name that still collides (a label literally equal to another's suffixed name) becomes the
- *    internal name itself, which is unique per portal.
- * Pure; same definitions in any order → same map.
+ * 4. names that still collide (a label literally equal to another's suffixed name) become the
+ *    internal name itself, which is unique per portal;
+ * 5. if an internal name from rule 4 clashes again (it equals another property's label, or is a
+ *    reserved name such as `user_id`), every clashing name becomes `<internal name> (hubspot <n>)`,
+ *    n = 1, 2, … until no two names fold to the same text and none is reserved.
+ * Pure; same definitions in any order → same map, and no two HubSpot properties share a Heap name.
  */
 export const heapPropertyNames = (definitions: readonly ContactPropertyDefinition[]): Map<string, string> => {
   const sorted = [...definitions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -70,12 +73,24 @@ export const heapPropertyNames = (definitions: readonly ContactPropertyDefinitio
       named.set(name, suffixed(label, name));
     else named.set(name, label);
   }
-  const uses = new Map<string, number>();
-  for (const heapName of named.values()) uses.set(fold(heapName), (uses.get(fold(heapName)) ?? 0) + 1);
-  for (const [name, heapName] of named) {
-    if (name !== HEAP_EMAIL_PROPERTY && (uses.get(fold(heapName)) ?? 0) > 1) named.set(name, name);
+  // Rules 4 and 5: rename clashing names until none is left. Terminates: from round 1 on, renamed names
+  // embed the (unique) internal name and a round number no earlier name carries.
+  for (let round = 0, clash = clashing(named); clash.length > 0; round += 1, clash = clashing(named)) {
+    for (const name of clash) named.set(name, round === 0 ? name : `${name} (hubspot ${round})`);
   }
   return named;
+};
+
+/** HubSpot names (not `email`) whose Heap name folds to another's, or is reserved. */
+const clashing = (named: ReadonlyMap<string, string>): string[] => {
+  const uses = new Map<string, number>();
+  for (const heapName of named.values()) uses.set(fold(heapName), (uses.get(fold(heapName)) ?? 0) + 1);
+  return [...named]
+    .filter(
+      ([name, heapName]) =>
+        name !== HEAP_EMAIL_PROPERTY && ((uses.get(fold(heapName)) ?? 0) > 1 || RESERVED_NAME.test(heapName)),
+    )
+    .map(([name]) => name);
 };
 
 /** A HubSpot value as read (always a string on the wire, §3.5; fixtures also hold numbers and booleans). */
@@ -83,6 +98,11 @@ export type HubSpotPropertyValue = string | number | boolean | null | undefined;
 
 const isEmpty = (raw: HubSpotPropertyValue): raw is null | undefined | '' =>
   raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '');
+
+/** The largest |ms| a JS Date holds (ECMAScript §21.4.1.1). */
+const MAX_DATE_MS = 8.64e15;
+/** Text that starts like an ISO 8601 date (`2026-02-01…`). */
+const ISO_LIKE = /^\d{4}-\d{2}-\d{2}/;
 
 /** A date-time without zone designator, which `Date.parse` would read in the server's local time. */
 const NO_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
@@ -93,8 +113,16 @@ const NO_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
  */
 const toIsoInstant = (raw: string | number): string | undefined => {
   const text = String(raw).trim();
-  const millis = /^-?\d+$/.test(text) ? Number(text) : Date.parse(NO_ZONE.test(text) ? `${text}Z` : text);
-  return Number.isFinite(millis) ? new Date(millis).toISOString() : undefined;
+  // Only ms epochs and ISO-8601-looking text: `Date.parse` also accepts free text ("Tomorrow 1").
+  const millis = /^-?\d+$/.test(text)
+    ? Number(text)
+    : ISO_LIKE.test(text)
+      ? Date.parse(NO_ZONE.test(text) ? `${text}Z` : text)
+      : NaN;
+  // ±8.64e15 ms is the range of a JS Date; beyond it toISOString throws.
+  return Number.isFinite(millis) && Math.abs(millis) <= MAX_DATE_MS
+    ? new Date(millis).toISOString()
+    : undefined;
 };
 
 const toNumber = (raw: string | number): string | number => {
@@ -146,7 +174,14 @@ export const toHeapPropertyValue = (
         .split(';')
         .map((v) => v.trim())
         .filter((v) => v !== '');
-      return values.length === 0 ? undefined : cut(values.join(HEAP_ARRAY_SEPARATOR));
+      if (values.length === 0) return undefined;
+      // Cut at an item boundary: a half option value would be a value HubSpot never had.
+      let joined = values.join(HEAP_ARRAY_SEPARATOR);
+      while (joined.length > HEAP_LIMITS.maxPropertyLength && values.length > 1) {
+        values.pop();
+        joined = values.join(HEAP_ARRAY_SEPARATOR);
+      }
+      return cut(joined);
     }
     default:
       return cut(text);
