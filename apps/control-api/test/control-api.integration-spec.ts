@@ -42,12 +42,15 @@ describe('control-api (real Kafka, registry, Postgres; HubSpot fake with OAuth)'
   let settingsTopic: Collector<IntegrationSettings>;
   /** Every OAuth token the fake issued in this run (checked against logs and topics). */
   const issuedTokens = new Set<string>();
+  /** Tenants this run created: the schema is shared with other runs (their secrets use other keys). */
+  const createdTenantIds: string[] = [];
 
   const call = (method: string, path: string, body?: unknown, key = BOOTSTRAP) =>
     api.call(method, path, key, body);
   const createTenant = async (portalId = randomPortalId(), heapAppId = randomAppId()) => {
     const res = await call('POST', '/api/tenants', { portalId, heapAppId, name: uniqueName('tenant') });
     expect(res.status).toBe(201);
+    createdTenantIds.push(res.body.id);
     return res.body as { id: string; portalId: number; heapAppId: string };
   };
   const records = (portalId: number) =>
@@ -495,7 +498,14 @@ describe('control-api (real Kafka, registry, Postgres; HubSpot fake with OAuth)'
     const rotated = await call('POST', '/api/secrets/rotate');
     expect(rotated.status).toBe(200);
     expect(typeof rotated.body.reencrypted).toBe('number');
-    const stored = await api.app.get(DataSource).query(`SELECT DISTINCT key_id FROM control_api.secret`);
+    // Rows of other runs (other SECRET_KEYS) are reported, never this run's.
+    const unreadable = rotated.body.unreadable as Array<{ tenantId: string }>;
+    expect(unreadable.filter((u) => createdTenantIds.includes(u.tenantId))).toEqual([]);
+    const stored = await api.app
+      .get(DataSource)
+      .query(`SELECT DISTINCT key_id FROM control_api.secret WHERE tenant_id = ANY($1::uuid[])`, [
+        createdTenantIds,
+      ]);
     expect(stored).toEqual([{ key_id: 'k2' }]);
 
     const secrets = [

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SecretBox, type SealedSecret } from '../crypto/secret-box';
+import { SecretBox, SecretDecryptError, type SealedSecret } from '../crypto/secret-box';
 import type { SecretKind } from '../tenants/tenant.model';
 import { type Queryable, rowsOf, tableOf } from './sql';
 
@@ -68,17 +68,36 @@ export class SecretStore {
 
   /**
    * Key rotation: re-encrypts every secret not sealed with the current key (first of SECRET_KEYS).
-   * Run after putting a new key first; remove old keys once this returned 0 on every replica.
-   * @returns how many secrets were re-encrypted.
+   * Run after putting a new key first; remove old keys once this returned `reencrypted: 0` and no
+   * `unreadable` row on every replica. A row that no configured key opens (its key was removed, or it
+   * was written by a deployment with other keys) is not touched: it is reported in `unreadable` (tenant,
+   * kind, key id — never a value) so an admin can re-enter that secret; it does not stop the others.
    */
-  async rotate(): Promise<number> {
+  async rotate(): Promise<{ reencrypted: number; unreadable: UnreadableSecret[] }> {
     const stale = await rowsOf<SecretRow>(this.db, `SELECT * FROM ${this.table} WHERE "key_id" <> $1`, [
       this.box.currentKeyId,
     ]);
+    let reencrypted = 0;
+    const unreadable: UnreadableSecret[] = [];
     for (const row of stale) {
-      const value = this.box.open(sealedOf(row), contextOf(row.tenant_id, row.kind));
+      let value: string;
+      try {
+        value = this.box.open(sealedOf(row), contextOf(row.tenant_id, row.kind));
+      } catch (error) {
+        if (!(error instanceof SecretDecryptError)) throw error;
+        unreadable.push({ tenantId: row.tenant_id, kind: row.kind, keyId: row.key_id });
+        continue;
+      }
       await this.put(row.tenant_id, row.kind, value);
+      reencrypted += 1;
     }
-    return stale.length;
+    return { reencrypted, unreadable };
   }
+}
+
+/** A stored secret no configured key decrypts (see {@link SecretStore.rotate}). */
+export interface UnreadableSecret {
+  tenantId: string;
+  kind: SecretKind;
+  keyId: string;
 }

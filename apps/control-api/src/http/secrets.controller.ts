@@ -4,7 +4,10 @@ import { isGlobalAdmin, type Principal } from '../auth/access.rules';
 import { AdminAuthGuard, CurrentPrincipal } from '../auth/auth.guards';
 import { SecretStore } from '../database/secret.store';
 
-/** `POST /api/secrets/rotate` (admin for every tenant) → `{reencrypted}`: see SecretStore.rotate. */
+/**
+ * `POST /api/secrets/rotate` (admin for every tenant) → `{reencrypted, unreadable: [{tenantId, kind, keyId}]}`:
+ * see SecretStore.rotate.
+ */
 @ApiTags('keys')
 @ApiBearerAuth()
 @UseGuards(AdminAuthGuard)
@@ -18,6 +21,6 @@ export class SecretsController {
   async rotate(@CurrentPrincipal() principal: Principal) {
     if (!isGlobalAdmin(principal))
       throw new ForbiddenException({ error: 'only an admin key for every tenant rotates keys' });
-    return { reencrypted: await this.secrets.rotate() };
+    return this.secrets.rotate();
   }
 }
