@@ -1,4 +1,5 @@
 import type { IntegrationSettings } from '@hubheap/schemas';
+import type { CompactedTable } from '@hubheap/kafka';
 import { connected, envTenantSettings, sourceActive, TenantSettings } from './tenant-settings';
 import { loadConfig } from './config';
 import { TENANT_SETTINGS_CONFIG } from './tenant-settings.config';
@@ -45,5 +46,54 @@ describe('tenant settings', () => {
     expect(loadConfig(TENANT_SETTINGS_CONFIG, {}).settingsSource).toBe('env');
     expect(loadConfig(TENANT_SETTINGS_CONFIG, { SETTINGS_SOURCE: 'topic' }).settingsSource).toBe('topic');
     expect(() => loadConfig(TENANT_SETTINGS_CONFIG, { SETTINGS_SOURCE: 'kafka' })).toThrow('SETTINGS_SOURCE');
+  });
+});
+
+describe('TenantSettings following the topic', () => {
+  /** The part of CompactedTable TenantSettings uses, driven by the test. */
+  const fakeTable = () => {
+    const rows = new Map<string, IntegrationSettings>();
+    let listener: (key: string, current?: IntegrationSettings, previous?: IntegrationSettings) => void = () =>
+      undefined;
+    const table = {
+      get: (key: string) => rows.get(key),
+      values: () => [...rows.values()],
+      onChange: (l: typeof listener) => {
+        listener = l;
+        return () => undefined;
+      },
+      ready: async () => undefined,
+      close: async () => undefined,
+    };
+    const publish = (value: IntegrationSettings) => {
+      const key = String(value.portalId);
+      const previous = rows.get(key);
+      rows.set(key, value);
+      listener(key, value, previous);
+    };
+    return { table: table as unknown as CompactedTable<IntegrationSettings>, publish };
+  };
+
+  it('ignores a lower version of the same tenant (out-of-order publishes) and notifies only real changes', () => {
+    const { table, publish } = fakeTable();
+    const settings = TenantSettings.fromTable(table);
+    const seen: boolean[] = [];
+    settings.onChange((current) => seen.push(Boolean(current?.sourceEnabled)));
+    publish(tenant({ tenantId: 't1', version: 5, sourceEnabled: false }));
+    publish(tenant({ tenantId: 't1', version: 4, sourceEnabled: true })); // late, older
+    expect(settings.isSourceActive(62515)).toBe(false);
+    expect(settings.all().map((s) => s.version)).toEqual([5]);
+    publish(tenant({ tenantId: 't1', version: 6, sourceEnabled: true }));
+    expect(settings.isSourceActive(62515)).toBe(true);
+    expect(seen).toEqual([false, true]);
+  });
+
+  it('takes a new tenantId (re-paired after a disconnect) whatever its version', () => {
+    const { table, publish } = fakeTable();
+    const settings = TenantSettings.fromTable(table);
+    publish(tenant({ tenantId: 't1', version: 9, state: 'disconnected' }));
+    publish(tenant({ tenantId: 't2', version: 1, state: 'active' }));
+    expect(settings.get(62515)?.tenantId).toBe('t2');
+    expect(settings.isConnected(62515)).toBe(true);
   });
 });

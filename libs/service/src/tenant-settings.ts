@@ -54,14 +54,24 @@ export const envTenantSettings = (tenant: EnvTenant): IntegrationSettings => ({
  */
 export class TenantSettings {
   private readonly listeners = new Set<TenantSettingsListener>();
+  /**
+   * Changes seen while following, newest `version` per tenant: a record of the same tenantId with a
+   * lower version (two control-api replicas publishing out of order) is ignored. A new tenantId (a
+   * re-pairing after disconnect) starts its own versions.
+   */
+  private readonly followed = new Map<string, IntegrationSettings>();
 
   private constructor(
     readonly source: SettingsSource,
     private readonly table: CompactedTable<IntegrationSettings> | undefined,
     private readonly envTenants: ReadonlyMap<number, IntegrationSettings>,
   ) {
-    table?.onChange((_key, current, previous) => {
-      for (const listener of this.listeners) listener(current, previous);
+    table?.onChange((key, current, previous) => {
+      const kept = this.followed.get(key) ?? previous;
+      if (current && kept && current.tenantId === kept.tenantId && current.version < kept.version) return;
+      if (current) this.followed.set(key, current);
+      else this.followed.delete(key);
+      for (const listener of this.listeners) listener(current, kept);
     });
   }
 
@@ -86,12 +96,15 @@ export class TenantSettings {
 
   /** Current settings of `portalId`, or undefined when the tenant is unknown. */
   get(portalId: number): IntegrationSettings | undefined {
-    return this.table ? this.table.get(String(portalId)) : this.envTenants.get(portalId);
+    if (!this.table) return this.envTenants.get(portalId);
+    const key = String(portalId);
+    return this.followed.get(key) ?? this.table.get(key);
   }
 
   /** Every known tenant's settings. */
   all(): IntegrationSettings[] {
-    return this.table ? this.table.values() : [...this.envTenants.values()];
+    if (!this.table) return [...this.envTenants.values()];
+    return this.table.values().map((s) => this.followed.get(String(s.portalId)) ?? s);
   }
 
   /** The tenant paired with Heap `appId`, or undefined (the first one if several claim it). */
