@@ -5,3 +5,4 @@ export * from './track.client';
 export * from './bulk-writer';
 export * from './heap-hash';
 export * from './user-deletion.client';
+export * from './heap-credentials.provider';
