@@ -50,6 +50,19 @@ describe('property-sync configuration', () => {
     expect(config.consumerGroup).toBe('property-sync.contact-changes');
   });
 
+  it('HEAP_CREDENTIALS_SOURCE defaults to config; control-api needs CONTROL_API_URL and INTERNAL_API_KEY', () => {
+    expect(loadPropertySyncConfig({}).heapCredentialsSource).toBe('config');
+    expect(() => loadPropertySyncConfig({ HEAP_CREDENTIALS_SOURCE: 'control-api' })).toThrow(
+      /CONTROL_API_URL: required with HEAP_CREDENTIALS_SOURCE=control-api[\s\S]*INTERNAL_API_KEY/,
+    );
+    const config = loadPropertySyncConfig({
+      HEAP_CREDENTIALS_SOURCE: 'control-api',
+      CONTROL_API_URL: 'http://127.0.0.1:3006',
+      INTERNAL_API_KEY: 'k',
+    });
+    expect(config.heapCredentialsSource).toBe('control-api');
+  });
+
   it.each([
     [{ HUBSPOT_PORTALS: 'nope' }, 'HUBSPOT_PORTALS'],
     [

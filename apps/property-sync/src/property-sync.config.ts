@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertHeapCredentialsSourceConfig, HEAP_CREDENTIALS_SOURCE_CONFIG } from '@hubheap/heap';
 import { assertTokenSourceConfig, HUBSPOT_TOKEN_SOURCE_CONFIG, hubSpotPortalsSchema } from '@hubheap/hubspot';
 import { PROPERTY_SYNC_CONTACT_CHANGES_GROUP } from '@hubheap/schemas';
 import { COMMON_CONFIG, type ConfigOf, defineConfig, env, loadConfig } from '@hubheap/service';
@@ -125,9 +126,10 @@ export const PROPERTY_SYNC_CONFIG = defineConfig({
       (k) => k.appId,
     ),
     description:
-      'JSON `[{"appId":"…","apiKey":"…"}]`: Heap privacy API keys; a privacy deletion for another app_id is dead-lettered.',
+      'JSON `[{"appId":"…","apiKey":"…"}]`: Heap privacy API keys (with `HEAP_CREDENTIALS_SOURCE=config`); a privacy deletion for another app_id is dead-lettered.',
     sensitive: true,
   },
+  ...HEAP_CREDENTIALS_SOURCE_CONFIG,
   deletionStatusPollMs: {
     env: 'DELETION_STATUS_POLL_MS',
     schema: positiveInt(60_000),
@@ -148,5 +150,6 @@ export const PROPERTY_SYNC_CONFIG_TOKEN = Symbol('PROPERTY_SYNC_CONFIG');
 export const loadPropertySyncConfig = (source: NodeJS.ProcessEnv = process.env): PropertySyncConfig => {
   const config = loadConfig(PROPERTY_SYNC_CONFIG, source);
   assertTokenSourceConfig(config);
+  assertHeapCredentialsSourceConfig(config);
   return config;
 };

@@ -1,5 +1,10 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { HeapClient, HeapUserDeletionClient } from '@hubheap/heap';
+import {
+  ConfigHeapCredentialsProvider,
+  HeapClient,
+  heapCredentialsProviderFromConfig,
+  HeapUserDeletionClient,
+} from '@hubheap/heap';
 import {
   ContactPropertiesClient,
   type HubSpotCallGate,
@@ -19,7 +24,7 @@ import { DeletionRepository } from './database/deletion.repository';
 import { PropertyCacheRepository } from './database/property-cache.repository';
 import { openPropertySyncDatabase } from './database/property-sync-database';
 import { DELETION_STATUS_POLL_MS, DeletionStatusPoller } from './heap/deletion-status.poller';
-import { HEAP_PRIVACY_KEYS, UserDeletionsService } from './heap/user-deletions.service';
+import { HEAP_CREDENTIALS, UserDeletionsService } from './heap/user-deletions.service';
 import { CACHE_TIMING, type CacheTiming, PropertyDefinitionCache } from './hubspot/property-definition.cache';
 import {
   loadPropertySyncConfig,
@@ -126,10 +131,16 @@ export class PropertySyncModule {
             }),
         },
         {
-          provide: HEAP_PRIVACY_KEYS,
+          // HEAP_CREDENTIALS_SOURCE: HEAP_PRIVACY_KEYS, or each app_id's Heap API key from control-api
+          provide: HEAP_CREDENTIALS,
           inject: [PROPERTY_SYNC_CONFIG_TOKEN],
           useFactory: (config: PropertySyncConfig) =>
-            new Map(config.heapPrivacyKeys.map((k) => [k.appId, k.apiKey])),
+            heapCredentialsProviderFromConfig(config, {
+              config: new ConfigHeapCredentialsProvider(
+                new Map(config.heapPrivacyKeys.map((k) => [k.appId, k.apiKey])),
+                new Map(),
+              ),
+            }),
         },
         {
           provide: CACHE_TIMING,
