@@ -1,9 +1,12 @@
 import type { HeapTrackEvent } from '@hubheap/schemas';
 import { stackEndpoints, uniqueName } from '@hubheap/testing';
 import type { DataSource } from 'typeorm';
-import type { PendingOutput, PendingRecord } from '../identity/pending-record';
+import type { PausedRecord, PendingOutput, PendingRecord } from '../identity/pending-record';
 import { IdentityMapRepository } from './identity-map.repository';
-import { openIdentityResolutionDatabase } from './identity-resolution-database';
+import {
+  IDENTITY_RESOLUTION_MIGRATIONS,
+  openIdentityResolutionDatabase,
+} from './identity-resolution-database';
 import { PendingRecordsRepository } from './pending-records.repository';
 
 const tablesOf = async (db: DataSource, schema: string): Promise<string[]> =>
@@ -37,6 +40,24 @@ const pending = (partition: number, offset: string, email = 'a@x.io'): PendingRe
   enqueuedAt: 1000 + Number(offset),
 });
 
+const paused = (portalId: number, partition: number, offset: string): PausedRecord => ({
+  appId: '33',
+  portalId,
+  reason: 'source-paused',
+  origin: {
+    topic: 'hubspot.email-events.v1',
+    partition,
+    offset,
+    key: `${portalId}:p@x.io`,
+    value: { id: `${partition}-${offset}` },
+    headers: {},
+    timestamp: 0,
+  },
+  outputTopic: 'heap.track-events.v1',
+  consumerGroup: 'g',
+  enqueuedAt: 1,
+});
+
 describe('identity-resolution database (real Postgres, throw-away schema)', () => {
   const schema = uniqueName('ir_db_test')
     .replace(/[^a-z0-9_]/gi, '_')
@@ -55,7 +76,7 @@ describe('identity-resolution database (real Postgres, throw-away schema)', () =
 
   it('migrations: up creates the tables; down removes them; up again restores them', async () => {
     expect(await tablesOf(db, schema)).toEqual(ALL);
-    await db.undoLastMigration();
+    for (let i = 0; i < IDENTITY_RESOLUTION_MIGRATIONS.length; i += 1) await db.undoLastMigration();
     expect(await tablesOf(db, schema)).toEqual(['migrations']);
     await db.runMigrations();
     expect(await tablesOf(db, schema)).toEqual(ALL);
@@ -113,5 +134,30 @@ describe('identity-resolution database (real Postgres, throw-away schema)', () =
     expect(n).toBe(1);
     expect(taken).toEqual(['1:{"h":"v"}']);
     expect(await repo.forget('22', 'z@x.io')).toBe(1);
+  });
+
+  it('source-paused records: never expire; taken per portal in original order; a re-parked one stays; dropped on disconnect', async () => {
+    const repo = new PendingRecordsRepository(db);
+    await repo.enqueue([paused(501, 1, '4'), paused(501, 0, '9'), paused(501, 1, '2'), paused(502, 0, '1')]);
+    expect(await repo.pausedPortals([501, 502, 503])).toEqual(new Set([501, 502]));
+    expect(await repo.takeExpired(Number.MAX_SAFE_INTEGER, 10, () => Promise.resolve())).toBe(0);
+
+    await expect(repo.takePaused(501, 10, () => Promise.reject(new Error('broker down')))).rejects.toThrow(
+      'broker down',
+    );
+    const order: string[] = [];
+    const n = await repo.takePaused(501, 10, async (rows) => {
+      order.push(...rows.map((r) => `${r.origin.partition}@${r.origin.offset}`));
+      // The release finds the first one still without an identity: it is re-parked as no-identity.
+      await repo.enqueue([{ ...pending(0, '9', 'p@x.io'), appId: '33', portalId: 501 }]);
+    });
+    expect(n).toBe(3);
+    expect(order).toEqual(['0@9', '1@2', '1@4']);
+    expect(await repo.pausedPortals([501])).toEqual(new Set());
+    expect(await repo.waiting([{ appId: '33', email: 'p@x.io' }])).toEqual(new Set(['33:p@x.io']));
+
+    expect(await repo.dropPortal(501)).toBe(1);
+    expect(await repo.dropPortal(502)).toBe(1);
+    expect(await repo.pausedPortals([501, 502])).toEqual(new Set());
   });
 });
