@@ -96,6 +96,20 @@ describe('webhook-intake configuration', () => {
     expect(() => loadIntakeConfig(source)).toThrow(name);
   });
 
+  it('HEAP_CREDENTIALS_SOURCE=control-api needs CONTROL_API_URL and INTERNAL_API_KEY', () => {
+    expect(loadIntakeConfig({}).heapCredentialsSource).toBe('config');
+    expect(() => loadIntakeConfig({ HEAP_CREDENTIALS_SOURCE: 'control-api' })).toThrow(
+      /CONTROL_API_URL: required with HEAP_CREDENTIALS_SOURCE=control-api/,
+    );
+    expect(
+      loadIntakeConfig({
+        HEAP_CREDENTIALS_SOURCE: 'control-api',
+        CONTROL_API_URL: 'http://127.0.0.1:3006',
+        INTERNAL_API_KEY: 'k',
+      }).heapCredentialsSource,
+    ).toBe('control-api');
+  });
+
   it('never echoes a token in its error', () => {
     const source = { HUBSPOT_PORTALS: '[{"portalId":-1,"accessToken":"pat-secret-123"}]' };
     expect(() => loadIntakeConfig(source)).toThrow(/^(?![\s\S]*pat-secret-123)/);

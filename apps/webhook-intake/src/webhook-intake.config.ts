@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { assertHeapCredentialsSourceConfig, HEAP_CREDENTIALS_SOURCE_CONFIG } from '@hubheap/heap';
 import {
   assertTokenSourceConfig,
   HUBSPOT_TOKEN_SOURCE_CONFIG,
@@ -93,9 +94,10 @@ export const WEBHOOK_INTAKE_CONFIG = defineConfig({
     env: 'HEAP_SEGMENT_WEBHOOKS',
     schema: heapSegmentTenantList,
     description:
-      'JSON `[{"secret":"…","portalId":62515,"heapAppId":"…"}]`: Heap Segments Sync webhook secrets; the matching secret picks the tenant. Empty → `POST /webhooks/heap/segments` answers 503.',
+      'JSON `[{"secret":"…","portalId":62515,"heapAppId":"…"}]`: Heap Segments Sync webhook secrets (with `HEAP_CREDENTIALS_SOURCE=config`); the matching secret picks the tenant. Empty → `POST /webhooks/heap/segments` answers 503.',
     sensitive: true,
   },
+  ...HEAP_CREDENTIALS_SOURCE_CONFIG,
   heapSegmentMaxAgeMs: {
     env: 'HEAP_SEGMENT_MAX_AGE_MS',
     schema: positiveInt(300_000),
@@ -172,8 +174,15 @@ export const INTAKE_CONFIG = Symbol('INTAKE_CONFIG');
 export const loadIntakeConfig = (source: NodeJS.ProcessEnv = process.env): WebhookIntakeConfig => {
   const config = loadConfig(WEBHOOK_INTAKE_CONFIG, source);
   assertTokenSourceConfig(config);
+  assertHeapCredentialsSourceConfig(config);
   return config;
 };
+
+/**
+ * Nest injection token of the HeapCredentialsProvider of the Segments Sync secrets
+ * (HEAP_CREDENTIALS_SOURCE=control-api; with `config` HEAP_SEGMENT_WEBHOOKS is used directly).
+ */
+export const HEAP_CREDENTIALS = Symbol('HEAP_CREDENTIALS');
 
 /** Nest injection token of the poller's HubSpotTokenProvider (HUBSPOT_TOKEN_SOURCE). */
 export const HUBSPOT_TOKENS = Symbol('HUBSPOT_TOKENS');

@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
+import { ConfigHeapCredentialsProvider, heapCredentialsProviderFromConfig } from '@hubheap/heap';
 import {
   HubSpotRateBudget,
   requestsPer10sOf,
@@ -37,6 +38,7 @@ import { HubSpotWebhookController } from './webhook/hubspot-webhook.controller';
 import { WebhookBodyParserInstaller } from './webhook/webhook-body.middleware';
 import { WebhookIntakeService } from './webhook/webhook-intake.service';
 import {
+  HEAP_CREDENTIALS,
   HUBSPOT_TOKENS,
   INTAKE_CONFIG,
   loadIntakeConfig,
@@ -175,6 +177,18 @@ export class WebhookIntakeModule {
         WebhookIntakeService,
         { provide: HeapSegmentMetrics, useFactory: () => new HeapSegmentMetrics() },
         HeapSegmentBodyParserInstaller,
+        {
+          // HEAP_CREDENTIALS_SOURCE: HEAP_SEGMENT_WEBHOOKS, or each portal's Segments Sync secret from control-api
+          provide: HEAP_CREDENTIALS,
+          inject: [INTAKE_CONFIG],
+          useFactory: (config: WebhookIntakeConfig) =>
+            heapCredentialsProviderFromConfig(config, {
+              config: new ConfigHeapCredentialsProvider(
+                new Map(),
+                new Map(config.heapSegmentWebhooks.map((t) => [t.portalId, t.secret])),
+              ),
+            }),
+        },
         HeapSegmentIntakeService,
       ],
       exports: [INTAKE_CONFIG, EmailPollScheduler, EmailPollStateRepository, EmailPollService, DataSource],

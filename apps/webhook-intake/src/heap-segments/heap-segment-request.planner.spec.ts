@@ -114,4 +114,39 @@ describe('decideHeapSegmentDelivery (heap-api.md §8.1)', () => {
       error: 'not_configured',
     });
   });
+
+  describe('HEAP_CREDENTIALS_SOURCE=control-api', () => {
+    const fromControlApi = (d: HeapSegmentDelivery, unavailable: string[] = [], tenants = TENANTS) =>
+      decideHeapSegmentDelivery(d, tenants, WINDOW, { source: 'control-api', unavailable });
+
+    it('the tenant whose control-api secret matched gets the page', () => {
+      expect(fromControlApi(delivery(syncBody(), 'secret-a'))).toMatchObject({
+        kind: 'produce',
+        delta: { portalId: 111, heapAppId: 'app-a' },
+      });
+    });
+
+    it('no known portal has a secret → 403 like an unknown tenant (not 503 not_configured)', () => {
+      expect(fromControlApi(delivery(syncBody()), [], [])).toEqual({
+        kind: 'refuse',
+        status: 403,
+        error: 'invalid_signature',
+        reason: 'bad-signature',
+      });
+    });
+
+    it('no match while some secrets could not be read → 503 control_api_unavailable (Heap retries)', () => {
+      const verdict = fromControlApi(delivery(syncBody(), 'secret-c'), [
+        'portal 333: control-api answered HTTP 503',
+      ]);
+      expect(verdict).toMatchObject({ kind: 'refuse', status: 503, error: 'control_api_unavailable' });
+      expect(verdict.kind === 'refuse' && verdict.reason).toContain('portal 333');
+      // a readable secret that matches still wins; a stale header stays 403
+      expect(fromControlApi(delivery(syncBody(), 'secret-a'), ['x'])).toMatchObject({ kind: 'produce' });
+      expect(fromControlApi(delivery(syncBody(), 'secret-a', NOW - 301_000), ['x'])).toMatchObject({
+        status: 403,
+        reason: 'stale-timestamp',
+      });
+    });
+  });
 });

@@ -7,7 +7,7 @@ export const HEAP_SEGMENTS_WEBHOOK_PATH = '/webhooks/heap/segments';
 
 /**
  * `POST /webhooks/heap/segments` (heap-api.md §8.1): 200 `{status:"ok"}` once the page is on
- * `heap.segment-deltas.v1`; 403 signature; 400 payload; 413 body too large; 503 not configured or Kafka
+ * `heap.segment-deltas.v1`; 403 signature; 400 payload; 413 body too large; 503 not configured, control-api or Kafka
  * (all `{error, reason}`). The body arrives as raw bytes (heap-segment-body.middleware.ts).
  */
 @Controller()
