@@ -20,6 +20,8 @@ import {
 import { loadConfig, COMMON_CONFIG } from '@hubheap/service';
 import {
   collect,
+  committedOffsets,
+  reached,
   eventually,
   HubSpotFake,
   loadEmailEventFixtures,
@@ -80,7 +82,7 @@ describe('identity-resolution: custom email property, pending records and contac
     });
     const app = await NestFactory.createApplicationContext(module, { logger });
     apps.push(app);
-    return app;
+    return Object.assign(app, { groups });
   };
   const reader = async <V>(
     contract: TopicContract<V>,
@@ -314,7 +316,7 @@ describe('identity-resolution: custom email property, pending records and contac
       HUBSPOT_CONTACT_CHANGES,
       (v) => v.portalId === portalId,
     );
-    await startResolver([{ portalId, heapAppId: appId, emailProperty: 'work_email' }]);
+    const resolver = await startResolver([{ portalId, heapAppId: appId, emailProperty: 'work_email' }]);
     await produce(platform, HEAP_USER_IDENTITIES, [
       {
         appId,
@@ -354,10 +356,49 @@ describe('identity-resolution: custom email property, pending records and contac
       async () =>
         (await rows('SELECT 1 FROM identity_resolution.heap_identities WHERE app_id = $1', [appId]))
           .length === 0 &&
-        (await rows('SELECT 1 FROM identity_resolution.hubspot_contacts WHERE portal_id = $1', [portalId]))
-          .length === 0,
-      { ...WAIT, message: 'identity map rows removed' },
+        JSON.stringify(
+          await rows(
+            'SELECT contact_id, email_normalized, identity, privacy_deleted_at IS NOT NULL AS tombstone FROM identity_resolution.hubspot_contacts WHERE portal_id = $1',
+            [portalId],
+          ),
+        ) ===
+          JSON.stringify([
+            { contact_id: contactId, email_normalized: null, identity: null, tombstone: true },
+          ]),
+      { ...WAIT, message: 'identity map rows removed; only a tombstone (no email, no identity) stays' },
     );
+
+    // HubSpot retries webhooks for days: a late email change of the deleted contact, in a later batch,
+    // brings nothing back (waits until the group committed past it, on whichever partition it is).
+    const lateEnd = await produce(
+      platform,
+      HUBSPOT_WEBHOOK_EVENTS,
+      webhooks(portalId, [
+        {
+          subscriptionType: 'contact.propertyChange',
+          objectId: contactId,
+          propertyName: 'email',
+          propertyValue: 'gone@example.com',
+        },
+      ]),
+    );
+    await eventually(
+      async () =>
+        reached(
+          await committedOffsets(platform, resolver.groups.webhookEventsGroup, HUBSPOT_WEBHOOK_EVENTS.name),
+          lateEnd,
+        ),
+      { ...WAIT, message: 'the late webhook was consumed' },
+    );
+    expect(changes.filter((r) => r.value.contactId === contactId).map((r) => r.value.change)).toEqual([
+      'email-changed',
+      'privacy-deleted',
+    ]);
+    const [tombstone] = await rows(
+      'SELECT email_normalized FROM identity_resolution.hubspot_contacts WHERE portal_id = $1 AND contact_id = $2',
+      [portalId, contactId],
+    );
+    expect(tombstone).toEqual({ email_normalized: null });
   });
 
   it('dead-letters records that waited longer than PENDING_MAX_AGE_MS, with the reason, and counts them', async () => {

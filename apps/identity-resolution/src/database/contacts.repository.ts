@@ -11,6 +11,7 @@ interface ContactRow {
   identity: string | null;
   deleted_at: string | null;
   merged_into: string | null;
+  privacy_deleted_at: string | null;
 }
 
 const fromRow = (r: ContactRow): ContactState => ({
@@ -21,6 +22,7 @@ const fromRow = (r: ContactRow): ContactState => ({
   ...(r.identity !== null ? { identity: r.identity } : {}),
   ...(r.deleted_at !== null ? { deletedAt: Number(r.deleted_at) } : {}),
   ...(r.merged_into !== null ? { mergedInto: r.merged_into } : {}),
+  ...(r.privacy_deleted_at !== null ? { privacyDeletedAt: Number(r.privacy_deleted_at) } : {}),
 });
 
 /** What one lifecycle batch writes (contact-lifecycle.rules.ts `LifecyclePlan`). */
@@ -53,7 +55,8 @@ export class ContactsRepository {
 
   /**
    * Applies one batch in one transaction: privacy deletions first (contact rows, `heap_identities` rows
-   * and waiting records of the email), then upserts of every touched contact.
+   * and waiting records of the email), then upserts of every touched contact — a privacy-deleted
+   * contact comes back only as its tombstone (no email, no identity, `privacy_deleted_at`).
    */
   async apply(writes: ContactWrites, now = Date.now()): Promise<void> {
     await this.db.transaction(async (m) => {
@@ -74,10 +77,12 @@ export class ContactsRepository {
       for (const c of writes.contacts) {
         await m.query(
           `INSERT INTO ${tableIn(this.db, 'hubspot_contacts')} ("portal_id", "contact_id", "app_id", "email_normalized",
-             "identity", "deleted_at", "merged_into", "updated_at") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             "identity", "deleted_at", "merged_into", "updated_at", "privacy_deleted_at")
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
            ON CONFLICT ("portal_id", "contact_id") DO UPDATE SET "app_id" = EXCLUDED."app_id",
              "email_normalized" = EXCLUDED."email_normalized", "identity" = EXCLUDED."identity",
-             "deleted_at" = EXCLUDED."deleted_at", "merged_into" = EXCLUDED."merged_into", "updated_at" = EXCLUDED."updated_at"`,
+             "deleted_at" = EXCLUDED."deleted_at", "merged_into" = EXCLUDED."merged_into", "updated_at" = EXCLUDED."updated_at",
+             "privacy_deleted_at" = COALESCE("hubspot_contacts"."privacy_deleted_at", EXCLUDED."privacy_deleted_at")`,
           [
             c.portalId,
             c.contactId,
@@ -87,6 +92,7 @@ export class ContactsRepository {
             c.deletedAt ?? null,
             c.mergedInto ?? null,
             now,
+            c.privacyDeletedAt ?? null,
           ],
         );
       }

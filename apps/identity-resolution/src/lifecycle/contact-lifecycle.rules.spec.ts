@@ -262,10 +262,69 @@ describe('contact lifecycle rules', () => {
     expect(plan.changes).toEqual([
       expect.objectContaining({ change: 'privacy-deleted', identity: 'user-7', email: 'a@x.io' }),
     ]);
-    expect(plan.contacts).toEqual([]);
+    // Only a tombstone stays: no email, no identity.
+    expect(plan.contacts).toEqual([
+      { portalId: PORTAL, contactId: BIG_ID, appId: '22', privacyDeletedAt: expect.any(Number) },
+    ]);
     expect(plan.forgottenContacts).toEqual([{ portalId: PORTAL, contactId: BIG_ID }]);
     expect(plan.forgottenEmails).toEqual([{ appId: '22', email: 'a@x.io' }]);
   });
+
+  it('privacyDeletion then a late email change or creation of that contact (same batch): nothing comes back', () => {
+    const plan = planContactLifecycle(
+      [
+        event({ subscriptionType: 'contact.privacyDeletion' }),
+        event({
+          subscriptionType: 'contact.propertyChange',
+          propertyName: 'email',
+          propertyValue: 'gone@x.com',
+        }),
+        event({ subscriptionType: 'contact.creation' }),
+        event({ subscriptionType: 'contact.privacyDeletion' }), // HubSpot's retry
+      ],
+      dirOf(custom),
+      state([stored(BIG_ID, { email: 'a@x.io', identity: 'user-7' }, '22')]),
+    );
+    expect(plan.changes.map((c) => c.change)).toEqual(['privacy-deleted']);
+    expect(plan.pending).toEqual([]);
+    expect(plan.contacts.map((c) => c.email)).toEqual([undefined]);
+    expect(plan.skipped.map((s) => s.reason)).toEqual([
+      'privacy-deleted',
+      'privacy-deleted',
+      'privacy-deleted',
+    ]);
+  });
+
+  it('a stored tombstone skips every later event of the contact and is not fetched from HubSpot', () => {
+    const tombstone = stored(BIG_ID, { privacyDeletedAt: 1 }, '22');
+    const records = [
+      event({ subscriptionType: 'contact.propertyChange', propertyName: 'firstname', propertyValue: 'A' }),
+      event({ subscriptionType: 'contact.merge', primaryObjectId: BIG_ID, mergedObjectIds: ['5'] }),
+    ];
+    const plan = planContactLifecycle(records, dirOf(custom), state([tombstone]));
+    expect(plan.changes).toEqual([]);
+    expect(plan.contacts).toEqual([]);
+    expect(plan.skipped.map((s) => s.reason)).toEqual(['privacy-deleted', 'privacy-deleted']);
+    expect(contactsToFetch(records, dirOf(custom), new Map([tombstone]))).toEqual(new Map());
+  });
+
+  it.each(['email', 'firstname'])(
+    'a contact merged away: a later %s change, deletion or restore of it is skipped (merged-away)',
+    (propertyName) => {
+      const plan = planContactLifecycle(
+        [
+          event({ subscriptionType: 'contact.propertyChange', propertyName, propertyValue: 'x@y.io' }),
+          event({ subscriptionType: 'contact.deletion' }),
+          event({ subscriptionType: 'contact.restore' }),
+        ],
+        dirOf(custom),
+        state([stored(BIG_ID, { email: 'a@x.io', mergedInto: '42' }, '22')]),
+      );
+      expect(plan.changes).toEqual([]);
+      expect(plan.pending).toEqual([]);
+      expect(plan.skipped.map((s) => s.reason)).toEqual(['merged-away', 'merged-away', 'merged-away']);
+    },
+  );
 
   it('custom email property without an identity yet: the change waits (pending), later ones queue behind it', () => {
     const plan = planContactLifecycle(

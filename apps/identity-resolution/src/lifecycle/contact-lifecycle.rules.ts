@@ -1,7 +1,7 @@
 import type { ConsumedRecord } from '@hubheap/kafka';
 import type { HubSpotContactChange, HubSpotWebhookEvent } from '@hubheap/schemas';
 import { type IdentityView, identityKey, normaliseEmail, resolveIdentity } from '../identity/identity-map';
-import { emailIsIdentity, resolveTenant, type Tenant, type TenantDirectory } from '../tenants.config';
+import { resolveTenant, type Tenant, type TenantDirectory } from '../tenants.config';
 import { contactKey, type ContactState } from './contact-state';
 
 type WebhookRecord = ConsumedRecord<HubSpotWebhookEvent>;
@@ -17,7 +17,8 @@ export type LifecycleSkipReason =
   | 'no-email'
   | 'identity-too-long'
   | 'no-object-id'
-  | 'merged-away';
+  | 'merged-away'
+  | 'privacy-deleted';
 
 /** What the batch read from the outside before planning. */
 export interface LifecycleState {
@@ -65,7 +66,9 @@ export const contactsToFetch = (
     const id = asks ? e.objectId : survivor;
     if (id === undefined) continue;
     const k = contactKey(e.portalId, id);
-    if (!contacts.get(k)?.email) wanted.set(k, { portalId: e.portalId, contactId: id });
+    const stored = contacts.get(k);
+    if (stored?.privacyDeletedAt !== undefined) continue; // a tombstone: never asked about again
+    if (!stored?.email) wanted.set(k, { portalId: e.portalId, contactId: id });
   }
   const byPortal = new Map<number, string[]>();
   for (const { portalId, contactId } of wanted.values())
@@ -92,7 +95,12 @@ const mergedAwayOf = (e: HubSpotWebhookEvent): string[] => {
  *   unknown for a custom email property → the change waits in `pending` (except `privacy-deleted`, sent
  *   at once with identity null: the email must not be kept); no email → skip `no-email` (a deletion,
  *   merge or privacy deletion is still sent, identity null);
- * - a contact's consecutive non-email property changes in the batch coalesce into one `property-changed`.
+ * - a contact's consecutive non-email property changes in the batch coalesce into one `property-changed`;
+ * - a contact removed by `contact.privacyDeletion` (in this batch or before: its tombstone) → every later
+ *   event of it, or a merge into it, is skipped `privacy-deleted`: a late or retried webhook must not
+ *   bring the person back;
+ * - a contact merged away → its later property changes, deletion or restore are skipped `merged-away`
+ *   (the merge already moved it onto the survivor).
  */
 export const planContactLifecycle = (
   records: readonly WebhookRecord[],
@@ -115,6 +123,10 @@ export const planContactLifecycle = (
     if (!e.subscriptionType.startsWith('contact.')) plan.skipped.push({ record, reason: 'not-contact' });
     else if (!tenant) plan.deadLetters.push({ record, reason: `no tenant for portal ${e.portalId}` });
     else if (e.objectId === '') plan.skipped.push({ record, reason: 'no-object-id' });
+    else if (
+      fold.isPrivacyDeleted(e.portalId, e.subscriptionType === 'contact.merge' ? survivorOf(e) : e.objectId)
+    )
+      plan.skipped.push({ record, reason: 'privacy-deleted' });
     else {
       const rule = RULES[e.subscriptionType];
       if (rule) rule(fold, record, tenant);
@@ -140,6 +152,7 @@ const RULES: Record<string, Rule> = {
   'contact.propertyChange': (fold, record, tenant) => {
     const e = record.value;
     const contact = fold.contact(e.portalId, e.objectId, tenant);
+    if (contact.mergedInto !== undefined) return fold.skip(record, 'merged-away');
     if (e.propertyName !== 'email') {
       contact.email ??= fold.fetchedEmail(contact);
       fold.propertyChanged(record, tenant, contact, e.propertyName ?? '');
@@ -173,11 +186,13 @@ const RULES: Record<string, Rule> = {
   },
   'contact.deletion': (fold, record, tenant) => {
     const contact = fold.contact(record.value.portalId, record.value.objectId, tenant);
+    if (contact.mergedInto !== undefined) return fold.skip(record, 'merged-away');
     contact.deletedAt = record.value.occurredAt;
     fold.emit(record, tenant, contact, 'deleted');
   },
   'contact.restore': (fold, record, tenant) => {
     const contact = fold.contact(record.value.portalId, record.value.objectId, tenant);
+    if (contact.mergedInto !== undefined) return fold.skip(record, 'merged-away');
     delete contact.deletedAt;
     fold.emit(record, tenant, contact, 'restored');
   },
@@ -191,7 +206,6 @@ const SENT_WITHOUT_IDENTITY = new Set(['deleted', 'merged', 'privacy-deleted']);
 class LifecycleFold {
   private readonly working = new Map<string, ContactState>();
   private readonly touched = new Set<string>();
-  private readonly forgotten = new Set<string>();
   /** Open coalescing `property-changed` change per contact. */
   private readonly open = new Map<string, HubSpotContactChange>();
   private readonly parked = new Set<string>();
@@ -205,13 +219,18 @@ class LifecycleFold {
     const key = contactKey(portalId, contactId);
     let contact = this.working.get(key);
     if (!contact) {
-      const stored = this.forgotten.has(key) ? undefined : this.state.contacts.get(key);
+      const stored = this.state.contacts.get(key);
       contact = stored ? { ...stored } : { portalId, contactId, appId: tenant.heapAppId };
       this.working.set(key, contact);
     }
     this.touched.add(key);
-    this.forgotten.delete(key);
     return contact;
+  }
+
+  /** Whether the contact was privacy-deleted, earlier in this batch or before (stored tombstone). */
+  isPrivacyDeleted(portalId: number, contactId: string): boolean {
+    const key = contactKey(portalId, contactId);
+    return (this.working.get(key) ?? this.state.contacts.get(key))?.privacyDeletedAt !== undefined;
   }
 
   fetchedEmail(contact: ContactState): string | undefined {
@@ -291,13 +310,18 @@ class LifecycleFold {
     const e = record.value;
     const contact = this.contact(e.portalId, e.objectId, tenant);
     this.emit(record, tenant, contact, 'privacy-deleted');
-    const key = contactKey(e.portalId, e.objectId);
-    this.working.delete(key);
-    this.touched.delete(key);
-    this.forgotten.add(key);
     this.plan.forgottenContacts.push({ portalId: e.portalId, contactId: e.objectId });
-    if (contact.email && !emailIsIdentity(tenant))
-      this.plan.forgottenEmails.push({ appId: tenant.heapAppId, email: contact.email });
+    // Records of the email that wait (for an identity, or a paused source) are dropped for every tenant;
+    // for a custom email property the email → identity row goes too.
+    if (contact.email) this.plan.forgottenEmails.push({ appId: tenant.heapAppId, email: contact.email });
+    // What is kept is a tombstone: no email, no identity, only when (written by the upsert).
+    const tombstone: ContactState = {
+      portalId: e.portalId,
+      contactId: e.objectId,
+      appId: tenant.heapAppId,
+      privacyDeletedAt: e.occurredAt,
+    };
+    this.working.set(contactKey(e.portalId, e.objectId), tombstone);
   }
 
   touchedContacts(): ContactState[] {

@@ -14,6 +14,11 @@ export interface ContactState {
   deletedAt?: number;
   /** The surviving contact id after a merge. */
   mergedInto?: string;
+  /**
+   * When `contact.privacyDeletion` removed the person, ms since the Unix epoch. Such a contact is a
+   * tombstone (no email, no identity): every later event of it is skipped.
+   */
+  privacyDeletedAt?: number;
 }
 
 /** `<portalId>:<contactId>`, the key of contact maps. */
