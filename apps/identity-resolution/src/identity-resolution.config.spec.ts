@@ -1,21 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readEnvExample } from '@hubheap/testing';
 import { ConfigError } from '@hubheap/service';
 import { IDENTITY_RESOLUTION_CONFIG, loadIdentityResolutionConfig } from './identity-resolution.config';
 import { parseTenants } from './tenants.config';
 
-/** `NAME=value` lines of a dotenv file, comments and blank lines skipped. */
-const readEnvExample = (): Record<string, string> =>
-  Object.fromEntries(
-    readFileSync(join(__dirname, '..', '.env.example'), 'utf8')
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line !== '' && !line.startsWith('#'))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-
 describe('identity-resolution configuration', () => {
-  const example = readEnvExample();
+  const example = readEnvExample(join(__dirname, '..'));
 
   it('.env.example lists exactly the variables of the config spec', () => {
     const declared = Object.values(IDENTITY_RESOLUTION_CONFIG)

@@ -1,24 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readEnvExample } from '@hubheap/testing';
 import { ConfigError } from '@hubheap/service';
 import { ALL_CONFIG_SPECS, loadPropertySyncConfig, PROPERTY_SYNC_CONFIG } from './property-sync.config';
 
 const appDir = join(__dirname, '..');
 
-/** `NAME=value` lines of .env.example (comments skipped). */
-const readEnvExample = (): Record<string, string> =>
-  Object.fromEntries(
-    readFileSync(join(appDir, '.env.example'), 'utf8')
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => /^[A-Z][A-Z0-9_]*=/.test(line))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-
 const declared = ALL_CONFIG_SPECS.flatMap((spec) => Object.values(spec).map((v) => v.env));
 
 describe('property-sync configuration', () => {
-  const example = readEnvExample();
+  const example = readEnvExample(appDir);
 
   it('.env.example lists exactly the variables of the config specs', () => {
     expect(Object.keys(example).sort()).toEqual([...declared].sort());

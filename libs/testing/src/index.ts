@@ -92,3 +92,4 @@ export {
   type SegmentWebhookCommonOptions,
   type SegmentWebhookResult,
 } from './fakes/heap/segment-webhook-sender';
+export { readEnvExample } from './env-example';
