@@ -1,21 +1,12 @@
-import { stackEndpoints, uniqueName } from '@hubheap/testing';
+import { stackEndpoints, tablesOf, throwawaySchema, undoAllMigrations } from '@hubheap/testing';
 import type { DataSource } from 'typeorm';
 import { openControlApiDatabase } from '../src/database/control-api-database';
 import { OAuthStateRepository } from '../src/database/oauth-state.repository';
 
-const tablesOf = async (db: DataSource, schema: string): Promise<string[]> =>
-  (
-    await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [
-      schema,
-    ])
-  ).map((r: { table_name: string }) => r.table_name);
-
 const ALL = ['api_key', 'migrations', 'oauth_state', 'secret', 'source_status', 'tenant', 'tenant_segment'];
 
 describe('control-api migrations (real Postgres, throw-away schema)', () => {
-  const schema = uniqueName('ca_migration_test')
-    .replace(/[^a-z0-9_]/gi, '_')
-    .toLowerCase();
+  const schema = throwawaySchema('ca_migration_test');
   let db: DataSource;
 
   afterAll(async () => {
@@ -28,7 +19,7 @@ describe('control-api migrations (real Postgres, throw-away schema)', () => {
   it('up creates the tables; down removes them; up again restores them', async () => {
     db = await openControlApiDatabase(stackEndpoints().databaseUrl, schema);
     expect(await tablesOf(db, schema)).toEqual(ALL);
-    await db.undoLastMigration();
+    await undoAllMigrations(db);
     expect(await tablesOf(db, schema)).toEqual(['migrations']);
     await db.runMigrations();
     expect(await tablesOf(db, schema)).toEqual(ALL);

@@ -1,20 +1,11 @@
-import { stackEndpoints, uniqueName } from '@hubheap/testing';
+import { stackEndpoints, tablesOf, throwawaySchema, undoAllMigrations } from '@hubheap/testing';
 import type { DataSource } from 'typeorm';
 import { openPropertySyncDatabase } from '../src/database/property-sync-database';
-
-const tablesOf = async (db: DataSource, schema: string): Promise<string[]> =>
-  (
-    await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [
-      schema,
-    ])
-  ).map((r: { table_name: string }) => r.table_name);
 
 const ALL = ['contact_property_cache', 'heap_user_deletion', 'migrations'];
 
 describe('property-sync migrations (real Postgres, throw-away schema)', () => {
-  const schema = uniqueName('ps_migration_test')
-    .replace(/[^a-z0-9_]/gi, '_')
-    .toLowerCase();
+  const schema = throwawaySchema('ps_migration_test');
   let db: DataSource;
 
   afterAll(async () => {
@@ -27,7 +18,7 @@ describe('property-sync migrations (real Postgres, throw-away schema)', () => {
   it('up creates the tables; down removes them; up again restores them', async () => {
     db = await openPropertySyncDatabase(stackEndpoints().databaseUrl, schema);
     expect(await tablesOf(db, schema)).toEqual(ALL);
-    await db.undoLastMigration();
+    await undoAllMigrations(db);
     expect(await tablesOf(db, schema)).toEqual(['migrations']);
     await db.runMigrations();
     expect(await tablesOf(db, schema)).toEqual(ALL);

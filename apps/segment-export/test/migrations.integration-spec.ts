@@ -1,20 +1,11 @@
-import { stackEndpoints, uniqueName } from '@hubheap/testing';
+import { stackEndpoints, tablesOf, throwawaySchema, undoAllMigrations } from '@hubheap/testing';
 import type { DataSource } from 'typeorm';
 import { openSegmentExportDatabase } from '../src/database/segment-export-database';
-
-const tablesOf = async (db: DataSource, schema: string): Promise<string[]> =>
-  (
-    await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [
-      schema,
-    ])
-  ).map((r: { table_name: string }) => r.table_name);
 
 const ALL = ['heap_sync_task', 'migrations', 'segment', 'segment_member', 'sync_run', 'sync_run_member'];
 
 describe('segment-export migrations (real Postgres, throw-away schema)', () => {
-  const schema = uniqueName('se_migration_test')
-    .replace(/[^a-z0-9_]/gi, '_')
-    .toLowerCase();
+  const schema = throwawaySchema('se_migration_test');
   let db: DataSource;
 
   afterAll(async () => {
@@ -27,7 +18,7 @@ describe('segment-export migrations (real Postgres, throw-away schema)', () => {
   it('up creates the tables; down removes them; up again restores them', async () => {
     db = await openSegmentExportDatabase(stackEndpoints().databaseUrl, schema);
     expect(await tablesOf(db, schema)).toEqual(ALL);
-    await db.undoLastMigration();
+    await undoAllMigrations(db);
     expect(await tablesOf(db, schema)).toEqual(['migrations']);
     await db.runMigrations();
     expect(await tablesOf(db, schema)).toEqual(ALL);

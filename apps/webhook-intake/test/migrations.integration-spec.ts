@@ -1,18 +1,9 @@
-import { stackEndpoints, uniqueName } from '@hubheap/testing';
+import { stackEndpoints, tablesOf, throwawaySchema, undoAllMigrations } from '@hubheap/testing';
 import type { DataSource } from 'typeorm';
 import { openIntakeDatabase } from '../src/database/intake-database';
 
-const tablesOf = async (db: DataSource, schema: string): Promise<string[]> =>
-  (
-    await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [
-      schema,
-    ])
-  ).map((r: { table_name: string }) => r.table_name);
-
 describe('webhook-intake migrations (real Postgres, throw-away schema)', () => {
-  const schema = uniqueName('wi_migration_test')
-    .replace(/[^a-z0-9_]/gi, '_')
-    .toLowerCase();
+  const schema = throwawaySchema('wi_migration_test');
   let db: DataSource;
 
   afterAll(async () => {
@@ -25,7 +16,7 @@ describe('webhook-intake migrations (real Postgres, throw-away schema)', () => {
   it('migrate up creates the poller tables; down removes them; up again restores them', async () => {
     db = await openIntakeDatabase(stackEndpoints().databaseUrl, schema);
     expect(await tablesOf(db, schema)).toEqual(['email_poll_cursor', 'migrations', 'seen_email_event']);
-    await db.undoLastMigration();
+    await undoAllMigrations(db);
     expect(await tablesOf(db, schema)).toEqual(['migrations']);
     await db.runMigrations();
     expect(await tablesOf(db, schema)).toEqual(['email_poll_cursor', 'migrations', 'seen_email_event']);

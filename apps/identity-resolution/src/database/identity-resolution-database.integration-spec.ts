@@ -1,20 +1,10 @@
 import type { HeapTrackEvent } from '@hubheap/schemas';
-import { stackEndpoints, uniqueName } from '@hubheap/testing';
+import { stackEndpoints, tablesOf, throwawaySchema, undoAllMigrations } from '@hubheap/testing';
 import type { DataSource } from 'typeorm';
 import type { PausedRecord, PendingOutput, PendingRecord } from '../identity/pending-record';
 import { IdentityMapRepository } from './identity-map.repository';
-import {
-  IDENTITY_RESOLUTION_MIGRATIONS,
-  openIdentityResolutionDatabase,
-} from './identity-resolution-database';
+import { openIdentityResolutionDatabase } from './identity-resolution-database';
 import { PendingRecordsRepository } from './pending-records.repository';
-
-const tablesOf = async (db: DataSource, schema: string): Promise<string[]> =>
-  (
-    await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [
-      schema,
-    ])
-  ).map((r: { table_name: string }) => r.table_name);
 
 const ALL = ['heap_identities', 'hubspot_contacts', 'migrations', 'pending_records'];
 
@@ -59,9 +49,7 @@ const paused = (portalId: number, partition: number, offset: string): PausedReco
 });
 
 describe('identity-resolution database (real Postgres, throw-away schema)', () => {
-  const schema = uniqueName('ir_db_test')
-    .replace(/[^a-z0-9_]/gi, '_')
-    .toLowerCase();
+  const schema = throwawaySchema('ir_db_test');
   let db: DataSource;
 
   beforeAll(async () => {
@@ -76,7 +64,7 @@ describe('identity-resolution database (real Postgres, throw-away schema)', () =
 
   it('migrations: up creates the tables; down removes them; up again restores them', async () => {
     expect(await tablesOf(db, schema)).toEqual(ALL);
-    for (let i = 0; i < IDENTITY_RESOLUTION_MIGRATIONS.length; i += 1) await db.undoLastMigration();
+    await undoAllMigrations(db);
     expect(await tablesOf(db, schema)).toEqual(['migrations']);
     await db.runMigrations();
     expect(await tablesOf(db, schema)).toEqual(ALL);
