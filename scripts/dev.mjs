@@ -4,9 +4,10 @@
 //   2. without HubSpot credentials (HUBSPOT_PORTALS unset): the HubSpot and Heap fakes, seeded with
 //      the project's sample email events; with credentials: the real HubSpot and Heap
 //   3. with the fakes: control-api (admin page http://127.0.0.1:3006/admin, key printed below) with
-//      a demo tenant set up through its API (private-app token, email property `identity`);
-//      webhook-intake then reads that tenant's settings from integration.settings.v1 and its HubSpot
-//      token from control-api, so the admin page's source toggle pauses and resumes the poller
+//      a demo tenant set up through its API (private-app token, email property `identity`; the demo
+//      tenant of an earlier run is disconnected first). The apps read tenants from
+//      integration.settings.v1 and HubSpot tokens from control-api, so tenants added in the admin page
+//      work too and the source toggle pauses and resumes the flow
 //   4. webhook-intake, identity-resolution, heap-writer, segment-export and property-sync
 //   5. prints what reached Heap (from the Heap fake's /_fake/summary) and the tenant's source status,
 //      then keeps running until Ctrl-C (`npm start -- --once` exits after the summary).
@@ -122,6 +123,14 @@ async function startControlPlane() {
     SEGMENT_EXPORT_URL: 'http://127.0.0.1:3005',
   });
   await waitFor('control-api', `${CONTROL_API}/health`, { timeoutMs: 90_000 });
+  // The Heap fake's demo app_id is paired once: an earlier run's demo tenant (same database) is
+  // disconnected first, which frees it (its data stays, see control-api's README "Disconnect").
+  for (const earlier of await controlApi('GET', '/api/tenants')) {
+    if (earlier.heapAppId === DEMO.heapAppId && earlier.state === 'active') {
+      await controlApi('POST', `/api/tenants/${earlier.id}/disconnect`);
+      log(`disconnected the demo tenant of an earlier run (portal ${earlier.portalId})`);
+    }
+  }
   const tenant = await controlApi('POST', '/api/tenants', {
     portalId: DEMO.portalId,
     heapAppId: DEMO.heapAppId,
@@ -131,6 +140,50 @@ async function startControlPlane() {
   await controlApi('PATCH', `/api/tenants/${tenant.id}/settings`, { emailProperty: 'identity' });
   log(`control-api: admin page ${CONTROL_API}/admin — API key ${ADMIN_KEY}`);
   return tenant.id;
+}
+
+/**
+ * Issue 3's path on the demo: `ops-cli import contacts` pages the fake's fixture contacts into
+ * hubspot.webhook-events.v1; identity-resolution → property-sync read every property and write Heap
+ * user properties. Prints the backfill's count and one Heap user's properties.
+ */
+async function backfillContacts() {
+  log("backfilling the demo portal's contacts: npm run ops -- import contacts --portal …");
+  const output = execFileSync(
+    process.execPath,
+    [
+      '-r',
+      '@swc-node/register',
+      join(root, 'apps/ops-cli/src/main.ts'),
+      'import',
+      'contacts',
+      '--portal',
+      String(DEMO.portalId),
+      '--token',
+      DEMO.token,
+      '--base-url',
+      HUBSPOT_FAKE,
+    ],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const counts = /contacts: (\d+) read, (\d+) emitted, (\d+) without email/.exec(output);
+  log(counts ? counts[0] : `import contacts printed: ${output.trim().split('\n').at(-1)}`);
+  const emitted = counts ? Number(counts[2]) : 1;
+  const deadline = Date.now() + 120_000;
+  let withProperties = [];
+  while (withProperties.length < emitted && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    const users = await (await fetch(`${HEAP_FAKE}/_fake/users?app_id=${DEMO.heapAppId}`)).json();
+    withProperties = users.filter((u) => Object.keys(u.properties ?? {}).length > 1);
+  }
+  log(`Heap users with HubSpot contact properties: ${withProperties.length} of ${emitted} contacts emitted`);
+  const sample = withProperties[0];
+  if (sample) {
+    const shown = Object.fromEntries(Object.entries(sample.properties).slice(0, 8));
+    log(
+      `e.g. ${sample.identity}: ${Object.keys(sample.properties).length} properties, ${JSON.stringify(shown)} …`,
+    );
+  }
 }
 
 async function heapSummary() {
@@ -148,6 +201,8 @@ async function main() {
       '4010',
       '--heap-port',
       '4020',
+      '--any-heap-app-id',
+      '--with-contacts',
       '--seed-sample',
       '50',
       '--portal',
@@ -160,27 +215,37 @@ async function main() {
       HUBSPOT_CLIENT_SECRET: 'local-dev-client-secret',
       POLL_INITIAL_START: String(Date.now() - 30 * 86_400_000),
       HEAP_BASE_URL: HEAP_FAKE,
-      DEFAULT_HEAP_APP_ID: DEMO.heapAppId,
     });
   }
-  const tenantId = useFakes ? await startControlPlane() : undefined;
-  run('webhook-intake', 'apps/webhook-intake/src/main.ts', {
-    ...env,
-    ...(useFakes
-      ? {
-          SETTINGS_SOURCE: 'topic',
-          HUBSPOT_TOKEN_SOURCE: 'control-api',
-          CONTROL_API_URL: CONTROL_API,
-          INTERNAL_API_KEY: INTERNAL_KEY,
-        }
-      : {}),
-    PORT: '3001',
+  // Every topic exists before the apps start together (no creation race between them).
+  execFileSync(process.execPath, ['-r', '@swc-node/register', join(root, 'scripts/provision-topics.ts')], {
+    cwd: root,
+    stdio: 'inherit',
   });
-  run('identity-resolution', 'apps/identity-resolution/src/main.ts', { ...env, PORT: '3002' });
+  const tenantId = useFakes ? await startControlPlane() : undefined;
+  // With the fakes, tenants and tokens come from control-api (SETTINGS_SOURCE=topic,
+  // HUBSPOT_TOKEN_SOURCE=control-api); with real credentials, from the environment as configured.
+  const fromControlApi = useFakes
+    ? {
+        SETTINGS_SOURCE: 'topic',
+        HUBSPOT_TOKEN_SOURCE: 'control-api',
+        CONTROL_API_URL: CONTROL_API,
+        INTERNAL_API_KEY: INTERNAL_KEY,
+      }
+    : {};
+  run('webhook-intake', 'apps/webhook-intake/src/main.ts', { ...env, ...fromControlApi, PORT: '3001' });
+  run('identity-resolution', 'apps/identity-resolution/src/main.ts', {
+    ...env,
+    ...fromControlApi,
+    PORT: '3002',
+  });
   run('heap-writer', 'apps/heap-writer/src/main.ts', { ...env, PORT: '3003' });
-  run('segment-export', 'apps/segment-export/src/main.ts', { ...env, PORT: '3005' });
+  run('segment-export', 'apps/segment-export/src/main.ts', { ...env, ...fromControlApi, PORT: '3005' });
   run('property-sync', 'apps/property-sync/src/main.ts', {
     ...env,
+    ...(useFakes
+      ? { HUBSPOT_TOKEN_SOURCE: 'control-api', CONTROL_API_URL: CONTROL_API, INTERNAL_API_KEY: INTERNAL_KEY }
+      : {}),
     ...(env.HEAP_BASE_URL ? { HEAP_PRIVACY_BASE_URL: env.HEAP_BASE_URL } : {}),
     PORT: '3004',
   });
@@ -206,7 +271,15 @@ async function main() {
     last = total;
     await new Promise((r) => setTimeout(r, 2_000));
   }
-  log(`what reached Heap (${HEAP_FAKE}/_fake/summary):\n${JSON.stringify(summary, null, 2)}`);
+  // Only the demo tenant's app_id: on a local stack kept between runs, the default consumer groups may
+  // also carry earlier test traffic of other app_ids (`bash scripts/stack.sh reset` starts clean).
+  const others = Object.keys(summary.apps ?? {}).filter((appId) => appId !== DEMO.heapAppId);
+  log(
+    `what reached Heap app_id ${DEMO.heapAppId} (${HEAP_FAKE}/_fake/summary):\n` +
+      JSON.stringify(summary.apps?.[DEMO.heapAppId] ?? {}, null, 2) +
+      (others.length > 0 ? `\n(and ${others.length} other app_ids, see /_fake/summary)` : ''),
+  );
+  await backfillContacts();
   // heap-writer reports written events on integration.status.v1; control-api turns that into "Connected".
   const statusDeadline = Date.now() + 60_000;
   let status = (await controlApi('GET', `/api/tenants/${tenantId}`)).status;
@@ -214,7 +287,10 @@ async function main() {
     await new Promise((r) => setTimeout(r, 1_000));
     status = (await controlApi('GET', `/api/tenants/${tenantId}`)).status;
   }
-  log(`demo tenant source status: ${status.source} (${status.eventsWritten} events written)`);
+  log(
+    `demo tenant source status: ${status.source}` +
+      (status.firstEventAt ? ` (heap-writer reported the first events at ${status.firstEventAt})` : ''),
+  );
   if (once) await stop(0);
   else log('running; Ctrl-C stops the apps and fakes');
 }

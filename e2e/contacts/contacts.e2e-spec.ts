@@ -12,26 +12,27 @@ import {
 } from '@hubheap/schemas';
 import {
   type AppProcess,
-  HeapFake,
-  type HeapUser,
-  HubSpotFake,
-  type HubSpotContact,
-  type Offsets,
   collect,
   committedOffsets,
-  eventually,
   freePort,
+  HeapFake,
+  type HeapUser,
+  type HubSpotContact,
+  HubSpotFake,
+  loadContactSeeds,
+  loadPropertyDefinitions,
+  type Offsets,
+  topicEnds,
   positionGroup,
-  produce,
   reached,
+  produce,
   sendWebhookBatch,
   stackEndpoints,
   startApp,
   testPlatform,
-  topicEnds,
   uniqueName,
+  eventually,
 } from '@hubheap/testing';
-import { loadContactSeeds, loadPropertyDefinitions } from './contact-fixtures';
 import { expectedUserProperties } from './expected-user-properties';
 
 // Issue 3 end to end, every service in its own process on real Kafka, registry and Postgres: the public

@@ -1,4 +1,4 @@
-import type { PropertyDefinition } from './contact-fixtures';
+import type { PropertyDefinition } from '@hubheap/testing';
 
 // What Heap must hold for a contact, computed here from the raw fixtures by the rules written in
 // apps/property-sync/README.md ("Naming rule", "Value mapping") — deliberately not with the app's mapper.

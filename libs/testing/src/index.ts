@@ -93,3 +93,4 @@ export {
   type SegmentWebhookResult,
 } from './fakes/heap/segment-webhook-sender';
 export { readEnvExample } from './env-example';
+export { loadContactSeeds, loadPropertyDefinitions, type PropertyDefinition } from './contact-fixtures';

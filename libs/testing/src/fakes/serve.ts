@@ -1,6 +1,7 @@
 // Standalone CLI: runs the HubSpot and Heap fakes for local demos and manual testing.
 //   node -r @swc-node/register libs/testing/src/fakes/serve.ts --hubspot-port 4010 --heap-port 4020 --seed-sample 200
 import { Command, InvalidArgumentError } from 'commander';
+import { loadContactSeeds, loadPropertyDefinitions } from '../contact-fixtures';
 import { loadEmailEventFixtures } from '../fixtures';
 import { generateSampleEmailEvents } from '../sample-data';
 import { HeapFake } from './heap/heap.fake';
@@ -13,11 +14,13 @@ interface ServeOptions {
   portal: number;
   token: string;
   heapAppId: string[];
+  anyHeapAppId: boolean;
   seedSample: number;
   campaigns: number;
   seed: number;
   sampleStartMs?: number;
   withFixtures: boolean;
+  withContacts: boolean;
   rateLimit: boolean;
 }
 
@@ -38,6 +41,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--portal <id>', 'demo HubSpot portal id', int, 62515)
     .option('--token <token>', 'access token accepted for the demo portal', 'local-dev-token')
     .option('--heap-app-id <id>', 'accepted Heap app_id (repeatable)', collect)
+    .option('--any-heap-app-id', 'accept every Heap app_id (tenants paired in the admin page)', false)
     .option('--seed-sample <recipients>', 'recipients of generated sample email events (0 = none)', int, 200)
     .option('--campaigns <n>', 'campaigns in the sample data', int, 3)
     .option('--seed <n>', 'PRNG seed of the sample data', int, 1)
@@ -47,6 +51,11 @@ export async function main(argv: string[]): Promise<void> {
       int,
     )
     .option('--with-fixtures', 'also seed the 52 public email-event fixtures into the demo portal', false)
+    .option(
+      '--with-contacts',
+      'seed the public contact fixtures and their 324 property definitions into the demo portal',
+      false,
+    )
     .option('--no-rate-limit', 'disable HubSpot and Heap rate limiting');
   const opts = program.parse(argv).opts<ServeOptions>();
 
@@ -69,10 +78,15 @@ export async function main(argv: string[]): Promise<void> {
     hubspot.seedEmailEvents(opts.portal, events);
   }
   if (opts.withFixtures) hubspot.seedEmailEvents(opts.portal, loadEmailEventFixtures());
+  if (opts.withContacts) {
+    hubspot.seedContactProperties(opts.portal, loadPropertyDefinitions());
+    hubspot.seedContacts(opts.portal, loadContactSeeds());
+  }
   const heap = new HeapFake({
     host: opts.host,
     port: opts.heapPort,
     appIds: opts.heapAppId ?? ['1234567890'],
+    acceptAnyAppId: opts.anyHeapAppId,
     rateLimits: { enabled: opts.rateLimit },
   });
 

@@ -17,6 +17,8 @@ export interface HeapFakeOptions {
   now?: () => number;
   /** Configured environment ids; any other app_id → `unknownAppIdStatus`. Default `['1234567890']`. */
   appIds?: string[];
+  /** Accept every app_id (the local demo, where an admin may pair any app_id). Default false. */
+  acceptAnyAppId?: boolean;
   /** Status for an unknown app_id (real status unknown, §12 item 5). Default 400. */
   unknownAppIdStatus?: number;
   /** 200 body: `OK` (default, text/plain — not JSON, so clients that parse it fail), `{}` or empty. */
@@ -97,7 +99,7 @@ export class HeapFake {
     this.successBody = options.successBody ?? 'OK';
     this.ctx = {
       options: { ...DEFAULT_HEAP_VALIDATION, ...options.validation },
-      isKnownAppId: (id) => this.appIds.has(id),
+      isKnownAppId: (id) => options.acceptAnyAppId === true || this.appIds.has(id),
       unknownAppIdStatus: options.unknownAppIdStatus ?? 400,
     };
     this.limitOptions = { ...DEFAULT_HEAP_RATE_LIMITS, ...options.rateLimits };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixturesDir, type HubSpotContactSeed } from '@hubheap/testing';
+import { fixturesDir } from './fixtures';
+import type { HubSpotContactSeed } from './fakes/hubspot/crm-contacts';
 
 /** A contact property definition of contact-properties.json (hubspot-api.md §3.4), the fields used here. */
 export interface PropertyDefinition {
