@@ -47,7 +47,7 @@ export class IdentityResolutionMetrics {
     this.pendingEnqueued = counterMetric(
       registry,
       'identity_resolution_pending_enqueued_total',
-      'Records parked until their email has a Heap identity, by origin topic.',
+      "Records parked until their email has a Heap identity or their tenant's source is switched on, by origin topic (a redelivered record counts once).",
       ['topic'],
     );
     this.pendingReleased = counterMetric(

@@ -70,6 +70,26 @@ describe('identity-resolution database (real Postgres, throw-away schema)', () =
     expect(await tablesOf(db, schema)).toEqual(ALL);
   });
 
+  it('origin digest migration: a row parked before it is recognised when its record is redelivered after it', async () => {
+    await db.undoLastMigration();
+    const before = pending(0, '42', 'upgrade@x.io');
+    await db.query(
+      `INSERT INTO "${schema}"."pending_records" ("app_id", "portal_id", "email_normalized", "reason", "topic",
+         "partition", "offset", "key", "value", "headers", "output_topic", "output", "consumer_group", "enqueued_at")
+       VALUES ($1, 1, $2, 'no-identity', $3, 0, 42, $4, $5, '{}', 'heap.track-events.v1', '{}', 'g', 1)`,
+      [
+        before.appId,
+        before.email,
+        before.origin.topic,
+        before.origin.key,
+        JSON.stringify(before.origin.value),
+      ],
+    );
+    await db.runMigrations();
+    expect(await new PendingRecordsRepository(db).enqueue([before])).toEqual([]);
+    await db.query(`DELETE FROM "${schema}"."pending_records"`);
+  });
+
   it('identity map: idempotent, an older observedAt never wins, a changed email moves the identity', async () => {
     const map = new IdentityMapRepository(db);
     const pairs = [
@@ -91,7 +111,7 @@ describe('identity-resolution database (real Postgres, throw-away schema)', () =
     const repo = new PendingRecordsRepository(db);
     const map = new IdentityMapRepository(db);
     await repo.enqueue([pending(1, '10'), pending(0, '7'), pending(1, '9')]);
-    await repo.enqueue([pending(1, '10')]);
+    expect(await repo.enqueue([pending(1, '10')])).toEqual([]);
     const sent: PendingOutput[][] = [];
     const send = async (outputs: PendingOutput[]) => {
       sent.push(outputs);
@@ -110,6 +130,26 @@ describe('identity-resolution database (real Postgres, throw-away schema)', () =
       ['u-5', '1-10'],
     ]);
     expect(await repo.release('22', 'a@x.io', send)).toBe(0);
+  });
+
+  it('pending records: a different record at the coordinates of an old waiting row (a re-created topic) is stored beside it', async () => {
+    const repo = new PendingRecordsRepository(db);
+    const old = { ...pending(2, '3', 'old@x.io'), appId: '44' };
+    const recreated: PendingRecord = {
+      ...pending(2, '3', 'new@x.io'),
+      appId: '44',
+      origin: { ...old.origin, key: '1:new@x.io', value: { id: 'after-recreation' } },
+    };
+    expect(await repo.enqueue([old])).toEqual([old]);
+    expect(await repo.enqueue([recreated])).toEqual([recreated]);
+    expect(await repo.enqueue([recreated, old])).toEqual([]);
+    expect(
+      await repo.waiting([
+        { appId: '44', email: 'old@x.io' },
+        { appId: '44', email: 'new@x.io' },
+      ]),
+    ).toEqual(new Set(['44:old@x.io', '44:new@x.io']));
+    await db.query(`DELETE FROM "${schema}"."pending_records" WHERE "app_id" = '44'`);
   });
 
   it('pending records: expired ones are taken oldest first and removed', async () => {

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { CreateIdentityResolutionTables1767000000000 } from './migrations/1767000000000-create-identity-resolution-tables';
 import { PendingRecordsPortalIndex1767100000000 } from './migrations/1767100000000-pending-records-portal-index';
 import { ContactPrivacyTombstone1767200000000 } from './migrations/1767200000000-contact-privacy-tombstone';
+import { PendingRecordsOriginDigest1767300000000 } from './migrations/1767300000000-pending-records-origin-digest';
 
 /** The Postgres schema identity-resolution owns; no other app reads it. */
 export const IDENTITY_RESOLUTION_DB_SCHEMA = 'identity_resolution';
@@ -12,6 +13,7 @@ export const IDENTITY_RESOLUTION_MIGRATIONS = [
   CreateIdentityResolutionTables1767000000000,
   PendingRecordsPortalIndex1767100000000,
   ContactPrivacyTombstone1767200000000,
+  PendingRecordsOriginDigest1767300000000,
 ];
 
 /**

@@ -8,6 +8,7 @@ import {
   withIdentity,
 } from '../identity/pending-record';
 import { tableIn } from './identity-resolution-database';
+import { ORIGIN_DIGEST_SQL } from './migrations/1767300000000-pending-records-origin-digest';
 
 /** A stored pending record (its row id and JSON columns decoded). */
 export interface StoredPendingRecord extends PendingRecord {
@@ -63,24 +64,31 @@ export class PendingRecordsRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
   /**
-   * Stores `records`; a re-delivered origin (same topic/partition/offset) is ignored, except that a
-   * `source-paused` row is replaced: a released paused record that must wait for its identity becomes a
-   * `no-identity` row in place (so the release does not delete it).
+   * Stores `records`. A record is identified by its origin coordinates (topic, partition, offset) and
+   * its content (`origin_digest`, see the migration): a re-delivery is ignored, except that a
+   * `source-paused` row is replaced (a released paused record that must wait for its identity becomes
+   * a `no-identity` row in place, so the release does not delete it); a different record at the
+   * coordinates of an old row (a re-created topic, a new cluster) is stored beside it.
+   * @returns the records stored (inserted or replaced), so that metrics count a redelivery once.
    */
-  async enqueue(records: ReadonlyArray<PendingRecord | PausedRecord>): Promise<void> {
-    if (records.length === 0) return;
-    await this.db.transaction(async (m) => {
+  async enqueue<R extends PendingRecord | PausedRecord>(records: readonly R[]): Promise<R[]> {
+    if (records.length === 0) return [];
+    return this.db.transaction(async (m) => {
+      const stored: R[] = [];
       for (const r of records) {
         const paused = 'outputTopic' in r ? r : undefined;
-        await m.query(
-          `INSERT INTO ${tableIn(this.db, 'pending_records')} ("app_id", "portal_id", "email_normalized", "reason",
-             "topic", "partition", "offset", "key", "value", "headers", "output_topic", "output", "consumer_group", "enqueued_at")
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-           ON CONFLICT ("topic", "partition", "offset") DO UPDATE SET "app_id" = EXCLUDED."app_id",
+        const table = tableIn(this.db, 'pending_records');
+        const rows = (await m.query(
+          `INSERT INTO ${table} ("app_id", "portal_id", "email_normalized", "reason",
+             "topic", "partition", "offset", "key", "value", "headers", "output_topic", "output", "consumer_group",
+             "enqueued_at", "origin_digest")
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, ${ORIGIN_DIGEST_SQL('$8::text', '$9::jsonb')})
+           ON CONFLICT ("topic", "partition", "offset", "origin_digest") DO UPDATE SET "app_id" = EXCLUDED."app_id",
              "portal_id" = EXCLUDED."portal_id", "email_normalized" = EXCLUDED."email_normalized",
              "reason" = EXCLUDED."reason", "output_topic" = EXCLUDED."output_topic", "output" = EXCLUDED."output",
              "consumer_group" = EXCLUDED."consumer_group", "enqueued_at" = EXCLUDED."enqueued_at"
-           WHERE ${tableIn(this.db, 'pending_records')}."reason" = 'source-paused'`,
+           WHERE ${table}."reason" = 'source-paused'
+           RETURNING "id"`,
           [
             r.appId,
             r.portalId,
@@ -97,8 +105,10 @@ export class PendingRecordsRepository {
             r.consumerGroup,
             r.enqueuedAt,
           ],
-        );
+        )) as unknown[];
+        if (rows.length > 0) stored.push(r);
       }
+      return stored;
     });
   }
 

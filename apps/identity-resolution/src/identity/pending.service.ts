@@ -66,8 +66,8 @@ export class PendingService implements OnApplicationBootstrap, BeforeApplication
 
   /** Stores records durably (their offsets may be committed afterwards) and counts them. */
   async park(records: readonly PendingRecord[]): Promise<void> {
-    await this.repository.enqueue(records);
-    for (const r of records) this.metrics.pendingEnqueued.inc({ topic: r.origin.topic });
+    for (const r of await this.repository.enqueue(records))
+      this.metrics.pendingEnqueued.inc({ topic: r.origin.topic });
   }
 
   /**

@@ -82,8 +82,8 @@ export class SourcePauseService implements OnApplicationBootstrap, BeforeApplica
    */
   async park(records: readonly PausedRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.repository.enqueue(records);
-    for (const r of records) this.metrics.pendingEnqueued.inc({ topic: r.origin.topic });
+    for (const r of await this.repository.enqueue(records))
+      this.metrics.pendingEnqueued.inc({ topic: r.origin.topic });
     for (const portalId of new Set(records.map((r) => r.portalId)))
       if (this.settings.isSourceActive(portalId)) void this.release(portalId);
   }
