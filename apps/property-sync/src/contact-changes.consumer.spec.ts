@@ -6,7 +6,7 @@ import {
 } from '@hubheap/hubspot';
 import { type ConsumedRecord, type KafkaPlatform, PermanentRecordError } from '@hubheap/kafka';
 import type { HubSpotContactChange } from '@hubheap/schemas';
-import { ContactChangesConsumer } from './contact-changes.consumer';
+import { COALESCE_FETCH_MIN_BYTES, ContactChangesConsumer } from './contact-changes.consumer';
 import type { UserDeletionsService } from './heap/user-deletions.service';
 import type { PropertyDefinitionCache } from './hubspot/property-definition.cache';
 import { PropertySyncMetrics } from './property-sync.metrics';
@@ -171,5 +171,38 @@ describe('ContactChangesConsumer.handle', () => {
     ).rejects.toMatchObject({
       retriable: true,
     });
+  });
+});
+
+describe('ContactChangesConsumer coalescing window', () => {
+  const started = async (coalesceWindowMs: number | undefined) => {
+    const options: Array<Record<string, unknown>> = [];
+    const platform = {
+      consumer: async (o: Record<string, unknown>) => {
+        options.push(o);
+        return { start: async () => undefined, stop: async () => undefined };
+      },
+    } as unknown as KafkaPlatform;
+    const consumer = new ContactChangesConsumer(
+      platform,
+      {} as ContactPropertiesClient,
+      {} as PropertyDefinitionCache,
+      {} as HeapClient,
+      {} as UserDeletionsService,
+      new PropertySyncMetrics(),
+      { groupId: 'g', maxBatchSize: 1000, portalIds: new Set([1]), coalesceWindowMs },
+    );
+    await consumer.onApplicationBootstrap();
+    return options[0]!;
+  };
+
+  it('makes each fetch gather up to COALESCE_WINDOW_MS of changes (fetch.max.wait, fetch.min.bytes 1 MiB)', async () => {
+    expect(await started(1500)).toMatchObject({ maxWaitTimeInMs: 1500, minBytes: COALESCE_FETCH_MIN_BYTES });
+  });
+
+  it('with a window of 0 a fetch answers as soon as anything arrived (the BatchConsumer defaults)', async () => {
+    const options = await started(0);
+    expect(options).not.toHaveProperty('minBytes');
+    expect(options).not.toHaveProperty('maxWaitTimeInMs');
   });
 });

@@ -27,6 +27,9 @@ type ChangeRecord = ConsumedRecord<HubSpotContactChange>;
 /** Heartbeat period while a batch is handled (session timeout 10 s, libs/kafka BatchConsumer). */
 const HEARTBEAT_EVERY_MS = 3_000;
 
+/** Bytes a fetch waits for within the coalescing window before answering early (1 MiB). */
+export const COALESCE_FETCH_MIN_BYTES = 1024 * 1024;
+
 /** Injection token of {@link ContactChangesConsumerOptions}. */
 export const CONTACT_CHANGES_CONSUMER_OPTIONS = Symbol('CONTACT_CHANGES_CONSUMER_OPTIONS');
 
@@ -34,6 +37,12 @@ export const CONTACT_CHANGES_CONSUMER_OPTIONS = Symbol('CONTACT_CHANGES_CONSUMER
 export interface ContactChangesConsumerOptions {
   groupId: string;
   maxBatchSize: number;
+  /**
+   * Coalescing window (ms, COALESCE_WINDOW_MS): each fetch waits this long for records unless
+   * {@link COALESCE_FETCH_MIN_BYTES} are there already, so the changes of one contact that arrive within
+   * it land in one batch and become one read and one write. 0 or absent: a fetch answers at once.
+   */
+  coalesceWindowMs?: number;
   /**
    * Portals with a HubSpot token (HUBSPOT_PORTALS); changes of others are dead-lettered. With
    * HUBSPOT_TOKEN_SOURCE=control-api every portal (control-api decides: a portal it has no token for is
@@ -44,7 +53,8 @@ export interface ContactChangesConsumerOptions {
 
 /**
  * Adapter from `hubspot.contact-changes.v1` to Heap (issue 3 parts 2 and 4). Per batch (one
- * partition): {@link planContactChanges} coalesces changes per contact; privacy deletions are
+ * partition, gathered over the coalescing window): {@link planContactChanges} coalesces changes per
+ * contact; privacy deletions are
  * requested and recorded; the remaining contacts are read with every cached property name (batch
  * read ≤ 100, through the portal's HubSpotCallGate) and written with bulk add_user_properties
  * (≤ 1000 users, isolation of a refused user). Offsets are committed by the runner only after the
@@ -76,10 +86,15 @@ export class ContactChangesConsumer implements OnApplicationBootstrap, BeforeApp
       groupId: this.options.groupId,
       topics: [HUBSPOT_CONTACT_CHANGES],
       maxBatchSize: this.options.maxBatchSize,
+      ...(this.options.coalesceWindowMs
+        ? { maxWaitTimeInMs: this.options.coalesceWindowMs, minBytes: COALESCE_FETCH_MIN_BYTES }
+        : {}),
       handler: (records, { heartbeat }) => this.withHeartbeats(heartbeat, () => this.handle(records)),
     });
     await this.consumer.start();
-    this.logger.log(`consuming ${HUBSPOT_CONTACT_CHANGES.name} as ${this.options.groupId}`);
+    this.logger.log(
+      `consuming ${HUBSPOT_CONTACT_CHANGES.name} as ${this.options.groupId}; coalescing window ${this.options.coalesceWindowMs ?? 0} ms`,
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -61,6 +61,12 @@ export const PROPERTY_SYNC_CONFIG = defineConfig({
     description:
       'Records per handler call; changes of one contact within a batch are coalesced into one read.',
   },
+  coalesceWindowMs: {
+    env: 'COALESCE_WINDOW_MS',
+    schema: z.coerce.number().int().min(0).max(5_000).default(1_000),
+    description:
+      'Changes are coalesced per contact over this window (ms, at most 5000): each fetch waits this long for records unless 1 MiB is already there, so a burst of webhooks of one contact (HubSpot sends one per changed property) becomes one read and one Heap write. 0: no wait (a batch is whatever had arrived).',
+  },
   hubspotBaseUrl: {
     env: 'HUBSPOT_BASE_URL',
     schema: env.url('https://api.hubapi.com'),

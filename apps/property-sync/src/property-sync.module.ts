@@ -161,6 +161,7 @@ export class PropertySyncModule {
           useFactory: (config: PropertySyncConfig): ContactChangesConsumerOptions => ({
             groupId: config.consumerGroup,
             maxBatchSize: config.maxBatchSize,
+            coalesceWindowMs: config.coalesceWindowMs,
             portalIds:
               config.hubspotTokenSource === 'control-api'
                 ? { has: () => true }

@@ -23,6 +23,12 @@ export interface BatchConsumerOptions<V> {
    * fetch, so keep it well under the 10 s shutdown deadline. Default 1000.
    */
   maxWaitTimeInMs?: number;
+  /**
+   * Bytes a fetch waits for (up to `maxWaitTimeInMs`) before the broker answers; default 1 (answer as
+   * soon as anything is there). A large value makes each batch gather up to `maxWaitTimeInMs` of
+   * records, so a consumer that coalesces per batch coalesces over that window (Kafka `fetch.min.bytes`).
+   */
+  minBytes?: number;
   retry?: RetryPolicy;
   kafka: Kafka;
   producer: TypedProducer;
@@ -79,6 +85,7 @@ export class BatchConsumer<V> {
       sessionTimeout: 10_000,
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 1_000,
+      minBytes: this.options.minBytes ?? 1,
       retry: { retries: 10 },
     });
     this.consumer = consumer;
