@@ -388,6 +388,15 @@ describe('control-api (real Kafka, registry, Postgres; HubSpot fake with OAuth)'
     ).toBe(403);
     expect((await call('POST', `/api/tenants/${a.id}/disconnect`, undefined, readerKey)).status).toBe(403);
     expect((await call('GET', `/api/tenants/${b.id}`, undefined, readerKey)).status).toBe(404);
+    // Who may call decides before what is sent: a bad body is 403/404 for a key that may not write, 400 only for one that may.
+    const badSettings = { sourceEnabled: 'yes', unknown: 1 };
+    expect((await call('PATCH', `/api/tenants/${a.id}/settings`, badSettings, readerKey)).status).toBe(403);
+    expect((await call('PATCH', `/api/tenants/${b.id}/settings`, badSettings, readerKey)).status).toBe(404);
+    expect((await call('PATCH', `/api/tenants/${b.id}/settings`, badSettings, scopedAdmin)).status).toBe(404);
+    expect((await call('PATCH', `/api/tenants/${a.id}/settings`, badSettings, scopedAdmin)).status).toBe(400);
+    expect((await call('POST', '/api/tenants', { portalId: 'x' }, readerKey)).status).toBe(403);
+    expect((await call('POST', '/api/keys', { role: 'owner' }, scopedAdmin)).status).toBe(403);
+    expect((await call('POST', '/api/keys', { role: 'owner' })).status).toBe(400);
 
     expect(
       (await call('PATCH', `/api/tenants/${a.id}/settings`, { sourceEnabled: false }, scopedAdmin)).status,

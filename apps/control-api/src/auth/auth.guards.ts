@@ -1,15 +1,22 @@
 import {
+  applyDecorators,
   type CanActivate,
   createParamDecorator,
   type ExecutionContext,
+  ForbiddenException,
   Inject,
   Injectable,
+  SetMetadata,
   UnauthorizedException,
+  UseGuards,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import { z } from 'zod';
 import { CONTROL_API_CONFIG_TOKEN, type ControlApiConfig } from '../control-api.config';
 import { ApiKeyRepository } from '../database/api-key.repository';
-import type { Principal } from './access.rules';
+import { TenantsService } from '../tenants/tenants.service';
+import { isGlobalAdmin, type Principal } from './access.rules';
 import { bearerOf, sameKey } from './api-key';
 
 type WithPrincipal = Request & { principal?: Principal };
@@ -60,3 +67,49 @@ export const CurrentPrincipal = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Principal =>
     context.switchToHttp().getRequest<WithPrincipal>().principal as Principal,
 );
+
+const GLOBAL_ADMIN_ACTION = 'control-api:global-admin-action';
+
+/**
+ * The route needs an admin key for every tenant (else 403 `{error: "only an admin key for every tenant
+ * <action>"}`). Checked by a guard, before any pipe validates the body, so a key that may not call the
+ * route gets 403 whatever it sends. Apply after `@UseGuards(AdminAuthGuard)` on the controller.
+ */
+export const GlobalAdminOnly = (action: string) =>
+  applyDecorators(SetMetadata(GLOBAL_ADMIN_ACTION, action), UseGuards(GlobalAdminGuard));
+
+/** Guard of {@link GlobalAdminOnly}. */
+@Injectable()
+export class GlobalAdminGuard implements CanActivate {
+  constructor(@Inject(Reflector) private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const principal = context.switchToHttp().getRequest<WithPrincipal>().principal;
+    if (principal && isGlobalAdmin(principal)) return true;
+    const action = this.reflector.get<string>(GLOBAL_ADMIN_ACTION, context.getHandler()) ?? 'may do this';
+    throw new ForbiddenException({ error: `only an admin key for every tenant ${action}` });
+  }
+}
+
+/**
+ * The route changes tenant `:id`: 404 when the key does not see it (or it does not exist), 403 for a
+ * read-only key, 409 when it is disconnected ({@link TenantsService.authorize}), all before any pipe
+ * validates the body or the route's other parameters. A malformed `:id` is left to `ParseUUIDPipe` (400).
+ */
+export const TenantWrite = () => UseGuards(TenantWriteGuard);
+
+const UUID = z.string().uuid();
+
+/** Guard of {@link TenantWrite}. */
+@Injectable()
+export class TenantWriteGuard implements CanActivate {
+  constructor(@Inject(TenantsService) private readonly tenants: TenantsService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<WithPrincipal>();
+    const id = req.params['id'];
+    if (!req.principal || !UUID.safeParse(id).success) return true;
+    await this.tenants.authorize(req.principal, id as string, true);
+    return true;
+  }
+}

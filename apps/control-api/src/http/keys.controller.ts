@@ -2,7 +2,6 @@ import {
   Body,
   Controller,
   Delete,
-  ForbiddenException,
   Get,
   HttpCode,
   Inject,
@@ -13,8 +12,8 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { CREATE_KEY_BODY, isGlobalAdmin, type Principal } from '../auth/access.rules';
-import { AdminAuthGuard, CurrentPrincipal } from '../auth/auth.guards';
+import { CREATE_KEY_BODY } from '../auth/access.rules';
+import { AdminAuthGuard, GlobalAdminOnly } from '../auth/auth.guards';
 import { ApiKeyRepository } from '../database/api-key.repository';
 import { CreateKeyDto } from './dto';
 import { ZodBody } from './zod-body.pipe';
@@ -35,32 +34,23 @@ export class KeysController {
   @Post()
   @HttpCode(201)
   @ApiBody({ type: CreateKeyDto })
-  async create(
-    @CurrentPrincipal() principal: Principal,
-    @Body(new ZodBody(CREATE_KEY_BODY)) body: z.infer<typeof CREATE_KEY_BODY>,
-  ) {
-    if (!isGlobalAdmin(principal))
-      throw new ForbiddenException({ error: 'only an admin key for every tenant creates keys' });
+  @GlobalAdminOnly('creates keys')
+  async create(@Body(new ZodBody(CREATE_KEY_BODY)) body: z.infer<typeof CREATE_KEY_BODY>) {
     const tenants = [...body.tenants];
     const { id, key } = await this.keys.create({ role: body.role, tenants, label: body.label });
     return { id, key, role: body.role, tenants, ...(body.label === undefined ? {} : { label: body.label }) };
   }
 
   @Get()
-  list(@CurrentPrincipal() principal: Principal) {
-    if (!isGlobalAdmin(principal))
-      throw new ForbiddenException({ error: 'only an admin key for every tenant lists keys' });
+  @GlobalAdminOnly('lists keys')
+  list() {
     return this.keys.list();
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async revoke(
-    @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<void> {
-    if (!isGlobalAdmin(principal))
-      throw new ForbiddenException({ error: 'only an admin key for every tenant revokes keys' });
+  @GlobalAdminOnly('revokes keys')
+  async revoke(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     if (!(await this.keys.revoke(id)))
       throw new NotFoundException({ error: 'unknown or already revoked key' });
   }

@@ -15,8 +15,8 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { isGlobalAdmin, type Principal } from '../auth/access.rules';
-import { AdminAuthGuard, CurrentPrincipal } from '../auth/auth.guards';
+import type { Principal } from '../auth/access.rules';
+import { AdminAuthGuard, CurrentPrincipal, GlobalAdminOnly, TenantWrite } from '../auth/auth.guards';
 import { HubSpotAuthService } from '../hubspot/hubspot-auth.service';
 import { SEGMENT_MODE_BODY, SETTINGS_PATCH, type SettingsPatch } from '../tenants/settings.rules';
 import { TenantsService } from '../tenants/tenants.service';
@@ -45,7 +45,7 @@ const SEGMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /**
  * The admin API of tenants (all routes need `Authorization: Bearer <key>`; errors are `{error}`):
  * a tenant outside the key's scope answers 404, a read-only key changing something 403, a change to a
- * disconnected tenant 409. Secrets are accepted, stored encrypted and never returned.
+ * disconnected tenant 409, all decided before the body is validated (400). Secrets are accepted, stored encrypted and never returned.
  */
 @ApiTags('tenants')
 @ApiBearerAuth()
@@ -69,12 +69,8 @@ export class TenantsController {
   @ApiOperation({
     summary: 'Pair a HubSpot portal with a Heap app_id (admin for every tenant); 409 if either is paired',
   })
-  create(
-    @CurrentPrincipal() principal: Principal,
-    @Body(new ZodBody(CREATE_TENANT)) body: z.infer<typeof CREATE_TENANT>,
-  ) {
-    if (!isGlobalAdmin(principal))
-      throw new ForbiddenException({ error: 'only an admin key for every tenant creates tenants' });
+  @GlobalAdminOnly('creates tenants')
+  create(@Body(new ZodBody(CREATE_TENANT)) body: z.infer<typeof CREATE_TENANT>) {
     return this.tenants.create(body);
   }
 
@@ -84,6 +80,7 @@ export class TenantsController {
   }
 
   @Put(':id/hubspot/private-app-token')
+  @TenantWrite()
   @ApiBody({ type: PrivateAppTokenDto })
   @ApiOperation({ summary: 'Authorise HubSpot with a private-app token (replaces OAuth tokens)' })
   async privateAppToken(
@@ -97,6 +94,7 @@ export class TenantsController {
   }
 
   @Post(':id/hubspot/oauth/start')
+  @TenantWrite()
   @HttpCode(200)
   @ApiOperation({ summary: 'Install link: `{authorizeUrl}` with a single-use state bound to the tenant' })
   async oauthStart(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string) {
@@ -109,6 +107,7 @@ export class TenantsController {
   }
 
   @Put(':id/heap')
+  @TenantWrite()
   @ApiBody({ type: HeapSecretsDto })
   @ApiOperation({
     summary: 'Heap API key (user deletion) and Segments Sync webhook secret, stored encrypted',
@@ -122,6 +121,7 @@ export class TenantsController {
   }
 
   @Patch(':id/settings')
+  @TenantWrite()
   @ApiBody({ type: SettingsPatchDto })
   @ApiOperation({ summary: 'Change settings; publishes the whole record on integration.settings.v1' })
   async settings(
@@ -133,6 +133,7 @@ export class TenantsController {
   }
 
   @Put(':id/segments/:segmentId')
+  @TenantWrite()
   @ApiBody({ type: SegmentModeDto })
   @ApiOperation({ summary: 'Sync mode of a Heap segment; 409 on a 31st recurring segment' })
   async segment(
