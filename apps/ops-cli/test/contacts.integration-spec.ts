@@ -220,6 +220,50 @@ describe('ops-cli import contacts (real Kafka, registry, Postgres; HubSpot fake)
     }
   }, 120_000);
 
+  it('--since reads only contacts modified since then, through search pages keyed by hs_object_id', async () => {
+    const portal = seedPortal(230);
+    const sinceMs = Date.UTC(2025, 0, 1) + 100_000; // generated contact i is modified at 2025-01-01 + i s
+    const modified = portal.contacts.filter((c) => Date.parse(c.updatedAt) >= sinceMs);
+    const withEmail = modified.filter((c) => (c.properties['email'] ?? '').trim() !== '');
+    expect(modified.length).toBeGreaterThan(100); // more than one search page
+    expect(modified.length).toBeLessThan(portal.contacts.length);
+    const ends = await topicEnds(platform, HUBSPOT_WEBHOOK_EVENTS.name);
+
+    const result = await importOf({ portalId: portal.portalId, token: portal.token, sinceMs });
+    expect(result).toMatchObject({
+      status: 'completed',
+      pages: 2,
+      read: modified.length,
+      total: modified.length,
+      emitted: withEmail.length,
+      withoutEmail: modified.length - withEmail.length,
+    });
+    const searches = hubspot
+      .requests()
+      .filter((r) => r.path === '/crm/v3/objects/contacts/search' && r.token === portal.token);
+    expect(searches.length).toBeGreaterThanOrEqual(3); // the total, then two pages
+    expect(
+      hubspot.requests().some((r) => r.path === '/crm/v3/objects/contacts' && r.token === portal.token),
+    ).toBe(false);
+
+    const topic = await collect(
+      platform,
+      HUBSPOT_WEBHOOK_EVENTS,
+      uniqueName('contacts-it-since'),
+      ends,
+      (r) => r.value.portalId === portal.portalId,
+    );
+    try {
+      await eventually(() => topic.records.length >= withEmail.length, {
+        timeoutMs: 30_000,
+        message: 'every modified contact on the topic',
+      });
+      expect(topic.records.map((r) => r.value.objectId).sort()).toEqual(withEmail.map((c) => c.id).sort());
+    } finally {
+      await topic.stop();
+    }
+  }, 60_000);
+
   it('an interrupted run (abort after page 1) is continued by the next run', async () => {
     const portal = seedPortal(150);
     const controller = new AbortController();

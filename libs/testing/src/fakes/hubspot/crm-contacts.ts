@@ -39,7 +39,30 @@ export const DEFAULT_CONTACT_PROPERTIES = [
 /** Properties HubSpot adds to every read even when other properties are requested (§3.2 example). */
 const ALWAYS_RETURNED = ['hs_object_id', 'createdate', 'lastmodifieddate'];
 
-const SUPPORTED_OPERATORS = new Set(['EQ', 'NEQ', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY']);
+const SUPPORTED_OPERATORS = new Set([
+  'EQ',
+  'NEQ',
+  'IN',
+  'NOT_IN',
+  'HAS_PROPERTY',
+  'NOT_HAS_PROPERTY',
+  'LT',
+  'LTE',
+  'GT',
+  'GTE',
+  'BETWEEN',
+]);
+
+/**
+ * A property or filter value as a number for the range operators: a decimal string as is (numbers,
+ * ids, ms-epoch dates as HubSpot takes them in filters), else an ISO date as ms since the epoch (how
+ * date properties are stored); NaN when it is neither (such a contact never matches).
+ */
+const rangeValue = (value: unknown): number => {
+  if (value === undefined || value === null || value === '') return Number.NaN;
+  const text = String(value).trim();
+  return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : Date.parse(text);
+};
 
 const validation = (message: string): CrmReply => [400, hubspotErrorBody('VALIDATION_ERROR', message)];
 const notFound = (message = 'resource not found'): CrmReply => [
@@ -191,8 +214,9 @@ export class ContactStore {
 
   /**
    * `POST /crm/v3/objects/contacts/search` (§3.3). Filters: `EQ`/`NEQ` (`value`), `IN`/`NOT_IN` (`values`),
-   * `HAS_PROPERTY`/`NOT_HAS_PROPERTY`; string comparisons are case-insensitive; filters in a group are ANDed,
-   * groups ORed; other operators → 400 (not faked). One sort (`"prop"`/`"-prop"` or `{propertyName, direction}`),
+   * `HAS_PROPERTY`/`NOT_HAS_PROPERTY`, `LT`/`LTE`/`GT`/`GTE`/`BETWEEN` (`value`, `highValue`; numbers, ids and
+   * dates compared as numbers: ms-epoch strings, or ISO dates as stored); string comparisons are case-insensitive;
+   * filters in a group are ANDed, groups ORed; other operators (`CONTAINS_TOKEN`…) → 400 (not faked). One sort (`"prop"`/`"-prop"` or `{propertyName, direction}`),
    * default by numeric id. `limit` default 10, max 200; `after` is a numeric offset string; `after` ≥ 10,000 → 400.
    */
   search(body: unknown): CrmReply {
@@ -308,6 +332,23 @@ function compileFilter(filter: unknown): ((c: HubSpotContact) => boolean) | stri
   }
   const get = (c: HubSpotContact): string | undefined =>
     name === 'id' ? c.id.toLowerCase() : lower(c.properties[name]);
+  if (op === 'LT' || op === 'LTE' || op === 'GT' || op === 'GTE' || op === 'BETWEEN') {
+    const low = rangeValue(filter['value']);
+    if (Number.isNaN(low)) return `${op} needs a numeric or date "value"`;
+    const high = op === 'BETWEEN' ? rangeValue(filter['highValue']) : Number.NaN;
+    if (op === 'BETWEEN' && Number.isNaN(high)) return 'BETWEEN needs a numeric or date "highValue"';
+    const test = {
+      LT: (v: number) => v < low,
+      LTE: (v: number) => v <= low,
+      GT: (v: number) => v > low,
+      GTE: (v: number) => v >= low,
+      BETWEEN: (v: number) => v >= low && v <= high,
+    }[op];
+    return (c) => {
+      const v = rangeValue(name === 'id' ? c.id : c.properties[name]);
+      return !Number.isNaN(v) && test(v);
+    };
+  }
   if (op === 'HAS_PROPERTY') return (c) => (get(c) ?? '') !== '';
   if (op === 'NOT_HAS_PROPERTY') return (c) => (get(c) ?? '') === '';
   if (op === 'EQ' || op === 'NEQ') {

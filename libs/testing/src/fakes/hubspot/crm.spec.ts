@@ -167,6 +167,43 @@ describe('HubSpotFake CRM contacts and lists', () => {
       expect((await call('POST', '/crm/v3/objects/contacts/search', { after: '10000' })).status).toBe(400);
     });
 
+    it('search: GTE/GT/LT/LTE/BETWEEN compare ms-epoch filter values with ISO or ms dates and ids as numbers', async () => {
+      const t = Date.UTC(2025, 0, 1);
+      fake.seedContacts(PORTAL, [
+        { id: '9', properties: { lastmodifieddate: new Date(t - 1).toISOString() } },
+        { id: '10', properties: { lastmodifieddate: new Date(t).toISOString() } },
+        { id: '11', properties: { lastmodifieddate: String(t + 5000) } },
+      ]);
+      const ids = async (...filters: Json[]) => {
+        const reply = await call('POST', '/crm/v3/objects/contacts/search', {
+          filterGroups: [{ filters }],
+          sorts: ['hs_object_id'],
+        });
+        expect(reply.status).toBe(200);
+        return (reply.json['results'] as Json[]).map((r) => r['id']);
+      };
+      const since = { propertyName: 'lastmodifieddate', operator: 'GTE', value: String(t) };
+      expect(await ids(since)).toEqual(['10', '11']);
+      expect(await ids(since, { propertyName: 'hs_object_id', operator: 'GT', value: '10' })).toEqual(['11']);
+      expect(await ids({ propertyName: 'lastmodifieddate', operator: 'LT', value: String(t) })).toEqual([
+        '9',
+      ]);
+      expect(await ids({ propertyName: 'hs_object_id', operator: 'LTE', value: '10' })).toEqual(['9', '10']);
+      expect(
+        await ids({
+          propertyName: 'lastmodifieddate',
+          operator: 'BETWEEN',
+          value: String(t),
+          highValue: String(t + 1),
+        }),
+      ).toEqual(['10']);
+      const bad = await call('POST', '/crm/v3/objects/contacts/search', {
+        filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'GTE', value: 'soon' }] }],
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.json['category']).toBe('VALIDATION_ERROR');
+    });
+
     it('search has its own 5/s limit with the secondly-limit message when rate limiting is enabled', async () => {
       fake.setRateLimit({ enabled: true, max: 100 });
       const statuses: number[] = [];
