@@ -27,11 +27,11 @@ export const readRange = async <V>(
   if (sameOffsets(from, to)) return [];
   const groupId = uniqueName('webhook-intake-test-probe');
   const admin = await platform.admin();
-  await admin.setOffsets({
+  await platform.commitGroupOffsets(
     groupId,
-    topic: contract.name,
-    partitions: Object.entries(from).map(([p, offset]) => ({ partition: Number(p), offset })),
-  });
+    contract.name,
+    Object.entries(from).map(([p, offset]) => ({ partition: Number(p), offset })),
+  );
   const records: ConsumedRecord<V>[] = [];
   const consumer = await platform.consumer<V>({
     groupId,

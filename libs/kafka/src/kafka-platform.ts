@@ -5,6 +5,7 @@ import { TypedProducer } from './typed-producer';
 import { BatchConsumer, type BatchConsumerOptions } from './batch-consumer';
 import { ensureTopics } from './topic-admin';
 import { CompactedTable, type CompactedTableOptions } from './compacted-table';
+import { commitGroupOffsets } from './group-offsets';
 import type { KafkaConnectionConfig } from './kafka.config';
 
 /** Minimal logger shape (Nest's Logger fits). */
@@ -115,6 +116,18 @@ export class KafkaPlatform {
     this.tables.push(table as CompactedTable<unknown>);
     await table.start();
     return table;
+  }
+
+  /**
+   * Positions consumer group `groupId` on `topic`: its next member starts at `partitions[].offset`
+   * (decimal strings). For groups with no live members; see {@link commitGroupOffsets} for errors.
+   */
+  commitGroupOffsets(
+    groupId: string,
+    topic: string,
+    partitions: ReadonlyArray<{ partition: number; offset: string }>,
+  ): Promise<void> {
+    return commitGroupOffsets(this.kafka, groupId, topic, partitions);
   }
 
   /** Graceful shutdown: consumers (finishing or abandoning their batch without commit), producer, admin. */

@@ -24,7 +24,7 @@ export const positionGroup = async (
     partition: Number(partition),
     offset,
   }));
-  await (await platform.admin()).setOffsets({ groupId, topic, partitions });
+  await platform.commitGroupOffsets(groupId, topic, partitions);
 };
 
 /** Offsets a group committed on `topic`. */
