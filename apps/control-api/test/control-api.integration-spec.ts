@@ -24,6 +24,7 @@ import {
   type Offsets,
 } from '@hubheap/testing';
 import { DataSource } from 'typeorm';
+import { SettingsPublisher } from '../src/settings/settings.publisher';
 import { type ControlApiApp, randomAppId, randomPortalId, startControlApi } from './control-api.harness';
 
 const BOOTSTRAP = `boot-${randomBytes(12).toString('hex')}`;
@@ -294,6 +295,53 @@ describe('control-api (real Kafka, registry, Postgres; HubSpot fake with OAuth)'
     expect(records(tenant.portalId).map((r) => r.version)).toEqual(
       [...records(tenant.portalId).map((r) => r.version)].sort((a, b) => a - b),
     );
+  });
+
+  it("a publish waits for another replica holding the tenant's publish lock, then sends the row as it is then", async () => {
+    const tenant = await createTenant();
+    await eventually(() => records(tenant.portalId).length === 1, {
+      timeoutMs: 20_000,
+      message: 'v1 published',
+    });
+    const publisher = api.app.get(SettingsPublisher);
+    const db = api.app.get(DataSource);
+    // Another replica in the middle of its publish: it holds the lock on a connection of its own.
+    const otherReplica = db.createQueryRunner();
+    await otherReplica.connect();
+    await otherReplica.startTransaction();
+    await otherReplica.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `control-api.settings-publish:${tenant.id}`,
+    ]);
+    const waiting = publisher.publish(tenant.id);
+    try {
+      // The publish queues behind the other replica's lock before it reads the row…
+      await eventually(
+        async () =>
+          (
+            (await db.query(
+              `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+            )) as Array<{ n: number }>
+          )[0]!.n > 0,
+        { timeoutMs: 10_000, message: 'the publish waiting for the publish lock' },
+      );
+      // …so a change committed meanwhile is what it sends (without the lock it would send v1 again).
+      await db.query(
+        `UPDATE control_api.tenant SET email_property = 'late_change', settings_version = settings_version + 1 WHERE id = $1`,
+        [tenant.id],
+      );
+    } finally {
+      await otherReplica.commitTransaction();
+      await otherReplica.release();
+    }
+    await waiting;
+    await eventually(() => records(tenant.portalId).length === 2, {
+      timeoutMs: 20_000,
+      message: 'v2 published',
+    });
+    expect(records(tenant.portalId).map((r) => [r.version, r.emailProperty])).toEqual([
+      [1, 'identity'],
+      [2, 'late_change'],
+    ]);
   });
 
   it('status: "Not set up" → "Waiting for data" → "Connected" on the first integration.status.v1 report of its portal + app_id', async () => {
