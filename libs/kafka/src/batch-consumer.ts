@@ -86,7 +86,9 @@ export class BatchConsumer<V> {
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 1_000,
       minBytes: this.options.minBytes ?? 1,
-      retry: { retries: 10 },
+      // kafkajs restarts a consumer that crashed on a retriable error; one that crashes while stop()
+      // disconnects it (a join still in flight) must stay stopped, not come back after shutdown.
+      retry: { retries: 10, restartOnFailure: async () => !this.stopping },
     });
     this.consumer = consumer;
     await consumer.connect();

@@ -91,7 +91,8 @@ export class CompactedTable<V> {
       sessionTimeout: 10_000,
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 500,
-      retry: { retries: 10 },
+      // Restarted by kafkajs after a retriable crash, unless close() has taken it away meanwhile.
+      retry: { retries: 10, restartOnFailure: async () => this.consumer === consumer },
     });
     this.consumer = consumer;
     // Also fires for batches with only compacted-away or control records, so positions still advance.

@@ -21,7 +21,11 @@ export const commitGroupOffsets = async (
   partitions: ReadonlyArray<{ partition: number; offset: string }>,
 ): Promise<void> => {
   if (partitions.length === 0) return;
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: POSITIONING_FETCH_WAIT_MS });
+  const consumer = kafka.consumer({
+    groupId,
+    maxWaitTimeInMs: POSITIONING_FETCH_WAIT_MS,
+    retry: { restartOnFailure: async () => false },
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -33,6 +37,7 @@ export const commitGroupOffsets = async (
     await new Promise<void>((resolve, reject) => {
       // The seeks are committed (autoCommit) when the first fetch after the join resolves them.
       consumer.on(consumer.events.FETCH, () => resolve());
+      consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
       consumer.run({ eachBatchAutoResolve: false, eachBatch: async () => undefined }).catch(reject);
       consumer.pause([{ topic }]);
       for (const { partition, offset } of partitions) consumer.seek({ topic, partition, offset });
