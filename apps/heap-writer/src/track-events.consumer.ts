@@ -1,19 +1,8 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HeapClient, HeapRejectedError } from '@hubheap/heap';
-import {
-  type BatchConsumer,
-  type BatchOutcome,
-  type ConsumedRecord,
-  isRetriable,
-  KafkaPlatform,
-} from '@hubheap/kafka';
+import { type BatchOutcome, type ConsumedRecord, isRetriable, KafkaPlatform } from '@hubheap/kafka';
 import { HEAP_TRACK_EVENTS, type HeapTrackEvent } from '@hubheap/schemas';
+import { ConsumerAdapter, type ConsumerAdapterOptions } from '@hubheap/service';
 import { HeapWriterMetrics } from './heap-writer.metrics';
 import { StatusReporter } from './status-reporter.service';
 import { writeTrackEvents } from './track-events.handler';
@@ -39,38 +28,29 @@ export interface TrackEventsConsumerOptions {
  * Starts on application bootstrap, stops (abandoning an in-flight retry, uncommitted) before shutdown.
  */
 @Injectable()
-export class TrackEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(TrackEventsConsumer.name);
-  private consumer?: BatchConsumer<HeapTrackEvent>;
+export class TrackEventsConsumer extends ConsumerAdapter<HeapTrackEvent> {
+  protected readonly logger = new Logger(TrackEventsConsumer.name);
 
   constructor(
-    @Inject(KafkaPlatform) private readonly platform: KafkaPlatform,
+    @Inject(KafkaPlatform) platform: KafkaPlatform,
     @Inject(HeapClient) private readonly heap: HeapClient,
     @Inject(HeapWriterMetrics) private readonly metrics: HeapWriterMetrics,
     @Inject(TRACK_EVENTS_CONSUMER_OPTIONS) private readonly options: TrackEventsConsumerOptions,
     @Inject(StatusReporter) private readonly status: StatusReporter,
-  ) {}
-
-  /** The running BatchConsumer (counters, pause/resume), once started. */
-  get batchConsumer(): BatchConsumer<HeapTrackEvent> | undefined {
-    return this.consumer;
+  ) {
+    super(platform);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await this.platform.consumer<HeapTrackEvent>({
+  protected consumerOptions(): ConsumerAdapterOptions<HeapTrackEvent> {
+    return {
       groupId: this.options.groupId,
       topics: [HEAP_TRACK_EVENTS],
       maxBatchSize: this.options.maxBatchSize ?? 1000,
-      handler: (records) => this.handle(records),
-    });
-    await this.consumer.start();
-    this.logger.log(`consuming ${HEAP_TRACK_EVENTS.name} as ${this.options.groupId}`);
+    };
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    if (!this.consumer) return;
-    this.logger.log(`stopping ${this.options.groupId} (unfinished work stays uncommitted)`);
-    await this.consumer.stop();
+  /** Logs the run's Heap request economy once the consumer stopped. */
+  protected override async afterStop(): Promise<void> {
     const { events, requests, requestsPerEvent } = this.metrics.snapshot();
     this.logger.log(
       `wrote ${events} events in ${requests} Heap requests (${requestsPerEvent.toFixed(4)} requests per event)`,

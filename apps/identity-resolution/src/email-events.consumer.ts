@@ -1,12 +1,7 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
-import { type BatchConsumer, type BatchOutcome, type ConsumedRecord, KafkaPlatform } from '@hubheap/kafka';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type BatchOutcome, type ConsumedRecord, KafkaPlatform } from '@hubheap/kafka';
 import { HEAP_TRACK_EVENTS, HUBSPOT_EMAIL_EVENTS, type HubSpotEmailEvent } from '@hubheap/schemas';
+import { ConsumerAdapter, type ConsumerAdapterOptions } from '@hubheap/service';
 import { IdentityMapRepository } from './database/identity-map.repository';
 import { PendingRecordsRepository } from './database/pending-records.repository';
 import { planEmailEvents } from './email-events.handler';
@@ -43,12 +38,11 @@ export interface EmailEventsConsumerOptions {
  * A failed send or database write (retriable) is retried by the runner with offsets uncommitted.
  */
 @Injectable()
-export class EmailEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(EmailEventsConsumer.name);
-  private consumer?: BatchConsumer<HubSpotEmailEvent>;
+export class EmailEventsConsumer extends ConsumerAdapter<HubSpotEmailEvent> {
+  protected readonly logger = new Logger(EmailEventsConsumer.name);
 
   constructor(
-    @Inject(KafkaPlatform) private readonly platform: KafkaPlatform,
+    @Inject(KafkaPlatform) platform: KafkaPlatform,
     @Inject(IdentityResolutionMetrics) private readonly metrics: IdentityResolutionMetrics,
     @Inject(EMAIL_EVENTS_CONSUMER_OPTIONS) private readonly options: EmailEventsConsumerOptions,
     @Inject(IdentityMapRepository) private readonly identities: IdentityMapRepository,
@@ -56,32 +50,22 @@ export class EmailEventsConsumer implements OnApplicationBootstrap, BeforeApplic
     @Inject(PendingService) private readonly pending: PendingService,
     @Inject(SourcePauseService) private readonly sourcePause: SourcePauseService,
   ) {
+    super(platform);
     sourcePause.registerHandler(HUBSPOT_EMAIL_EVENTS.name, (records) =>
       this.handle(records as ConsumedRecord<HubSpotEmailEvent>[], true),
     );
   }
 
-  /** The running BatchConsumer (counters, pause/resume), once started. */
-  get batchConsumer(): BatchConsumer<HubSpotEmailEvent> | undefined {
-    return this.consumer;
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await this.platform.consumer<HubSpotEmailEvent>({
+  protected consumerOptions(): ConsumerAdapterOptions<HubSpotEmailEvent> {
+    return {
       groupId: this.options.groupId,
       topics: [HUBSPOT_EMAIL_EVENTS],
       maxBatchSize: this.options.maxBatchSize ?? 1000,
-      handler: (records) => this.handle(records),
-    });
-    await this.consumer.start();
-    const portals = [...this.options.tenants().byPortal.keys()].join(', ') || 'none';
-    this.logger.log(`consuming ${HUBSPOT_EMAIL_EVENTS.name} as ${this.options.groupId}; tenants: ${portals}`);
+    };
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    if (!this.consumer) return;
-    this.logger.log(`stopping ${this.options.groupId} (unfinished work stays uncommitted)`);
-    await this.consumer.stop();
+  protected override describe(): string {
+    return `tenants: ${[...this.options.tenants().byPortal.keys()].join(', ') || 'none'}`;
   }
 
   /**

@@ -1,12 +1,7 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
-import { type BatchConsumer, type ConsumedRecord, KafkaPlatform } from '@hubheap/kafka';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type ConsumedRecord, KafkaPlatform } from '@hubheap/kafka';
 import { HEAP_USER_IDENTITIES, type HeapUserIdentity } from '@hubheap/schemas';
+import { ConsumerAdapter, type ConsumerAdapterOptions } from '@hubheap/service';
 import { IdentityMapRepository } from './database/identity-map.repository';
 import { PendingService } from './identity/pending.service';
 import { IdentityResolutionMetrics } from './identity-resolution.metrics';
@@ -32,30 +27,21 @@ export interface UserIdentitiesConsumerOptions {
  * repeat is harmless (upserts by observedAt, releases find nothing left).
  */
 @Injectable()
-export class UserIdentitiesConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(UserIdentitiesConsumer.name);
-  private consumer?: BatchConsumer<HeapUserIdentity>;
+export class UserIdentitiesConsumer extends ConsumerAdapter<HeapUserIdentity> {
+  protected readonly logger = new Logger(UserIdentitiesConsumer.name);
 
   constructor(
-    @Inject(KafkaPlatform) private readonly platform: KafkaPlatform,
+    @Inject(KafkaPlatform) platform: KafkaPlatform,
     @Inject(IdentityResolutionMetrics) private readonly metrics: IdentityResolutionMetrics,
     @Inject(USER_IDENTITIES_CONSUMER_OPTIONS) private readonly options: UserIdentitiesConsumerOptions,
     @Inject(IdentityMapRepository) private readonly identities: IdentityMapRepository,
     @Inject(PendingService) private readonly pending: PendingService,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await this.platform.consumer<HeapUserIdentity>({
-      groupId: this.options.groupId,
-      topics: [HEAP_USER_IDENTITIES],
-      handler: (records) => this.handle(records),
-    });
-    await this.consumer.start();
-    this.logger.log(`consuming ${HEAP_USER_IDENTITIES.name} as ${this.options.groupId}`);
+  ) {
+    super(platform);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+  protected consumerOptions(): ConsumerAdapterOptions<HeapUserIdentity> {
+    return { groupId: this.options.groupId, topics: [HEAP_USER_IDENTITIES] };
   }
 
   /** Applies one partition's batch and releases what waited for its emails. */

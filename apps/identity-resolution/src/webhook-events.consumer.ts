@@ -1,12 +1,7 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
-import { type BatchConsumer, type BatchOutcome, type ConsumedRecord, KafkaPlatform } from '@hubheap/kafka';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type BatchOutcome, type ConsumedRecord, KafkaPlatform } from '@hubheap/kafka';
 import { HUBSPOT_CONTACT_CHANGES, HUBSPOT_WEBHOOK_EVENTS, type HubSpotWebhookEvent } from '@hubheap/schemas';
+import { ConsumerAdapter, type ConsumerAdapterOptions } from '@hubheap/service';
 import { ContactsRepository } from './database/contacts.repository';
 import { IdentityMapRepository } from './database/identity-map.repository';
 import { PendingRecordsRepository } from './database/pending-records.repository';
@@ -42,12 +37,11 @@ type WebhookRecord = ConsumedRecord<HubSpotWebhookEvent>;
  * unchanged state, so a crash between produce and write only repeats changes.
  */
 @Injectable()
-export class WebhookEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(WebhookEventsConsumer.name);
-  private consumer?: BatchConsumer<HubSpotWebhookEvent>;
+export class WebhookEventsConsumer extends ConsumerAdapter<HubSpotWebhookEvent> {
+  protected readonly logger = new Logger(WebhookEventsConsumer.name);
 
   constructor(
-    @Inject(KafkaPlatform) private readonly platform: KafkaPlatform,
+    @Inject(KafkaPlatform) platform: KafkaPlatform,
     @Inject(IdentityResolutionMetrics) private readonly metrics: IdentityResolutionMetrics,
     @Inject(WEBHOOK_EVENTS_CONSUMER_OPTIONS) private readonly options: WebhookEventsConsumerOptions,
     @Inject(ContactsRepository) private readonly contactsRepository: ContactsRepository,
@@ -57,23 +51,14 @@ export class WebhookEventsConsumer implements OnApplicationBootstrap, BeforeAppl
     @Inject(HubSpotContactEmails) private readonly hubspot: HubSpotContactEmails,
     @Inject(SourcePauseService) private readonly sourcePause: SourcePauseService,
   ) {
+    super(platform);
     sourcePause.registerHandler(HUBSPOT_WEBHOOK_EVENTS.name, (records) =>
       this.handle(records as WebhookRecord[], true),
     );
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await this.platform.consumer<HubSpotWebhookEvent>({
-      groupId: this.options.groupId,
-      topics: [HUBSPOT_WEBHOOK_EVENTS],
-      handler: (records) => this.handle(records),
-    });
-    await this.consumer.start();
-    this.logger.log(`consuming ${HUBSPOT_WEBHOOK_EVENTS.name} as ${this.options.groupId}`);
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+  protected consumerOptions(): ConsumerAdapterOptions<HubSpotWebhookEvent> {
+    return { groupId: this.options.groupId, topics: [HUBSPOT_WEBHOOK_EVENTS] };
   }
 
   /**

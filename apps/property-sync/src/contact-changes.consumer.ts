@@ -1,14 +1,8 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HeapClient } from '@hubheap/heap';
 import { ContactPropertiesClient, HubSpotTokenUnavailableError } from '@hubheap/hubspot';
 import {
-  type BatchConsumer,
+  type BatchHandler,
   type BatchOutcome,
   type ConsumedRecord,
   describeError,
@@ -16,6 +10,7 @@ import {
   KafkaPlatform,
 } from '@hubheap/kafka';
 import { HUBSPOT_CONTACT_CHANGES, type HubSpotContactChange } from '@hubheap/schemas';
+import { ConsumerAdapter, type ConsumerAdapterOptions } from '@hubheap/service';
 import { planContactChanges, readsByPortal, type ContactRead } from './contact-changes.planner';
 import { UserDeletionsService } from './heap/user-deletions.service';
 import { PropertyDefinitionCache } from './hubspot/property-definition.cache';
@@ -62,43 +57,41 @@ export interface ContactChangesConsumerOptions {
  * retried uncommitted; a refused user or deletion is dead-lettered with the reason.
  */
 @Injectable()
-export class ContactChangesConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(ContactChangesConsumer.name);
-  private consumer?: BatchConsumer<HubSpotContactChange>;
+export class ContactChangesConsumer extends ConsumerAdapter<HubSpotContactChange> {
+  protected readonly logger = new Logger(ContactChangesConsumer.name);
 
   constructor(
-    @Inject(KafkaPlatform) private readonly platform: KafkaPlatform,
+    @Inject(KafkaPlatform) platform: KafkaPlatform,
     @Inject(ContactPropertiesClient) private readonly hubspot: ContactPropertiesClient,
     @Inject(PropertyDefinitionCache) private readonly cache: PropertyDefinitionCache,
     @Inject(HeapClient) private readonly heap: HeapClient,
     @Inject(UserDeletionsService) private readonly deletions: UserDeletionsService,
     @Inject(PropertySyncMetrics) private readonly metrics: PropertySyncMetrics,
     @Inject(CONTACT_CHANGES_CONSUMER_OPTIONS) private readonly options: ContactChangesConsumerOptions,
-  ) {}
-
-  /** The running BatchConsumer, once started. */
-  get batchConsumer(): BatchConsumer<HubSpotContactChange> | undefined {
-    return this.consumer;
+  ) {
+    super(platform);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await this.platform.consumer<HubSpotContactChange>({
+  protected consumerOptions(): ConsumerAdapterOptions<HubSpotContactChange> {
+    return {
       groupId: this.options.groupId,
       topics: [HUBSPOT_CONTACT_CHANGES],
       maxBatchSize: this.options.maxBatchSize,
       ...(this.options.coalesceWindowMs
         ? { maxWaitTimeInMs: this.options.coalesceWindowMs, minBytes: COALESCE_FETCH_MIN_BYTES }
         : {}),
-      handler: (records, { heartbeat }) => this.withHeartbeats(heartbeat, () => this.handle(records)),
-    });
-    await this.consumer.start();
-    this.logger.log(
-      `consuming ${HUBSPOT_CONTACT_CHANGES.name} as ${this.options.groupId}; coalescing window ${this.options.coalesceWindowMs ?? 0} ms`,
-    );
+    };
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+  protected override describe(): string {
+    return `coalescing window ${this.options.coalesceWindowMs ?? 0} ms`;
+  }
+
+  protected override handleBatch(
+    records: ChangeRecord[],
+    { heartbeat }: Parameters<BatchHandler<HubSpotContactChange>>[1],
+  ): Promise<BatchOutcome<HubSpotContactChange>> {
+    return this.withHeartbeats(heartbeat, () => this.handle(records));
   }
 
   /**

@@ -8,3 +8,4 @@ export * from './metrics';
 export * from './tenant-settings';
 export * from './tenant-settings.config';
 export * from './tenant-settings.module';
+export * from './consumer-adapter';

@@ -1,12 +1,7 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
-import { type BatchConsumer, type BatchOutcome, type ConsumedRecord, KafkaPlatform } from '@hubheap/kafka';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type BatchOutcome, type ConsumedRecord, KafkaPlatform } from '@hubheap/kafka';
 import { INTEGRATION_STATUS, type IntegrationStatus } from '@hubheap/schemas';
+import { ConsumerAdapter, type ConsumerAdapterOptions } from '@hubheap/service';
 import { SourceStatusRepository } from '../database/source-status.repository';
 import { foldStatusReports, invalidStatusReport } from './status.fold';
 
@@ -20,28 +15,19 @@ export const STATUS_CONSUMER_GROUP = Symbol('STATUS_CONSUMER_GROUP');
  * turns its source status from "Waiting for data" into "Connected".
  */
 @Injectable()
-export class StatusConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(StatusConsumer.name);
-  private consumer?: BatchConsumer<IntegrationStatus>;
+export class StatusConsumer extends ConsumerAdapter<IntegrationStatus> {
+  protected readonly logger = new Logger(StatusConsumer.name);
 
   constructor(
-    @Inject(KafkaPlatform) private readonly platform: KafkaPlatform,
+    @Inject(KafkaPlatform) platform: KafkaPlatform,
     @Inject(SourceStatusRepository) private readonly status: SourceStatusRepository,
     @Inject(STATUS_CONSUMER_GROUP) private readonly groupId: string,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await this.platform.consumer<IntegrationStatus>({
-      groupId: this.groupId,
-      topics: [INTEGRATION_STATUS],
-      handler: (records) => this.handle(records),
-    });
-    await this.consumer.start();
-    this.logger.log(`consuming ${INTEGRATION_STATUS.name} as ${this.groupId}`);
+  ) {
+    super(platform);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+  protected consumerOptions(): ConsumerAdapterOptions<IntegrationStatus> {
+    return { groupId: this.groupId, topics: [INTEGRATION_STATUS] };
   }
 
   /**

@@ -1,20 +1,14 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   describeError,
   isRetriable,
   KafkaPlatform,
   TransientError,
-  type BatchConsumer,
   type BatchOutcome,
   type ConsumedRecord,
 } from '@hubheap/kafka';
 import { HEAP_SEGMENT_DELTAS, type HeapSegmentDelta } from '@hubheap/schemas';
+import { ConsumerAdapter, type ConsumerAdapterOptions } from '@hubheap/service';
 import { MembershipRepository } from '../database/membership.repository';
 import { SEGMENT_EXPORT_CONFIG_TOKEN, type SegmentExportConfig } from '../segment-export.config';
 
@@ -32,29 +26,19 @@ export const rejectDelta = (delta: HeapSegmentDelta): string | undefined => {
  * cannot be folded goes to `heap.segment-deltas.v1.dlq`. Re-delivered records fold to no change.
  */
 @Injectable()
-export class SegmentDeltasConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(SegmentDeltasConsumer.name);
-  private consumer?: BatchConsumer<HeapSegmentDelta>;
+export class SegmentDeltasConsumer extends ConsumerAdapter<HeapSegmentDelta> {
+  protected readonly logger = new Logger(SegmentDeltasConsumer.name);
 
   constructor(
-    @Inject(KafkaPlatform) private readonly platform: KafkaPlatform,
+    @Inject(KafkaPlatform) platform: KafkaPlatform,
     @Inject(SEGMENT_EXPORT_CONFIG_TOKEN) private readonly config: SegmentExportConfig,
     private readonly membership: MembershipRepository,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await this.platform.consumer<HeapSegmentDelta>({
-      groupId: this.config.consumerGroup,
-      topics: [HEAP_SEGMENT_DELTAS],
-      maxBatchSize: 100,
-      handler: (records) => this.handle(records),
-    });
-    await this.consumer.start();
-    this.logger.log(`consuming ${HEAP_SEGMENT_DELTAS.name} as ${this.config.consumerGroup}`);
+  ) {
+    super(platform);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+  protected consumerOptions(): ConsumerAdapterOptions<HeapSegmentDelta> {
+    return { groupId: this.config.consumerGroup, topics: [HEAP_SEGMENT_DELTAS], maxBatchSize: 100 };
   }
 
   /** Folds one partition's batch; see the class doc for the error contract. */
