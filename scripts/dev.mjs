@@ -3,7 +3,8 @@
 //   1. the local stack (Kafka + Apicurio on loopback; PostgreSQL from DATABASE_URL)
 //   2. without HubSpot credentials (HUBSPOT_PORTALS unset): the HubSpot and Heap fakes, seeded with
 //      the project's sample email events; with credentials: the real HubSpot and Heap
-//   3. with the fakes: control-api (admin page http://127.0.0.1:3006/admin, key printed below) with
+//   3. with the fakes: control-api (admin page http://127.0.0.1:3006/admin, key printed below and kept
+//      with the secret-encryption keys in .infra/dev-keys.json, so tenants outlive a run) with
 //      a demo tenant set up through its API (private-app token, email property `identity`; the demo
 //      tenant of an earlier run is disconnected first). The apps read tenants from
 //      integration.settings.v1 and HubSpot tokens from control-api, so tenants added in the admin page
@@ -13,6 +14,7 @@
 //      then keeps running until Ctrl-C (`npm start -- --once` exits after the summary).
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -93,8 +95,27 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 const CONTROL_API = 'http://127.0.0.1:3006';
-const ADMIN_KEY = process.env.CONTROL_API_BOOTSTRAP_KEY ?? randomBytes(18).toString('hex');
-const INTERNAL_KEY = randomBytes(18).toString('hex');
+
+/**
+ * control-api's keys for the local default, made once and kept in `.infra/dev-keys.json` (git-ignored,
+ * mode 600): tenants and their encrypted tokens stay in PostgreSQL between runs, so the next run must
+ * decrypt them with the same SECRET_KEYS and accept the same admin key.
+ */
+function localKeys() {
+  const file = join(root, '.infra', 'dev-keys.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const keys = {
+    adminKey: randomBytes(18).toString('hex'),
+    internalKey: randomBytes(18).toString('hex'),
+    secretKeys: `k1:${randomBytes(32).toString('base64')}`,
+  };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  return keys;
+}
+const KEYS = localKeys();
+const ADMIN_KEY = process.env.CONTROL_API_BOOTSTRAP_KEY ?? KEYS.adminKey;
+const INTERNAL_KEY = KEYS.internalKey;
 
 /** One admin API call to control-api with the bootstrap key; throws with the answer on non-2xx. */
 async function controlApi(method, path, body) {
@@ -115,7 +136,7 @@ async function startControlPlane() {
     PUBLIC_URL: CONTROL_API,
     CONTROL_API_BOOTSTRAP_KEY: ADMIN_KEY,
     INTERNAL_API_KEY: INTERNAL_KEY,
-    SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    SECRET_KEYS: KEYS.secretKeys,
     HUBSPOT_API_BASE: HUBSPOT_FAKE,
     HUBSPOT_APP_BASE: HUBSPOT_FAKE,
     HUBSPOT_CLIENT_ID: 'local-dev-client',
@@ -233,7 +254,14 @@ async function main() {
         INTERNAL_API_KEY: INTERNAL_KEY,
       }
     : {};
-  run('webhook-intake', 'apps/webhook-intake/src/main.ts', { ...env, ...fromControlApi, PORT: '3001' });
+  // Heap credentials (Segments Sync secrets, privacy API keys) stored through control-api, too.
+  const heapCredentialsFromControlApi = useFakes ? { HEAP_CREDENTIALS_SOURCE: 'control-api' } : {};
+  run('webhook-intake', 'apps/webhook-intake/src/main.ts', {
+    ...env,
+    ...fromControlApi,
+    ...heapCredentialsFromControlApi,
+    PORT: '3001',
+  });
   run('identity-resolution', 'apps/identity-resolution/src/main.ts', {
     ...env,
     ...fromControlApi,
@@ -244,7 +272,12 @@ async function main() {
   run('property-sync', 'apps/property-sync/src/main.ts', {
     ...env,
     ...(useFakes
-      ? { HUBSPOT_TOKEN_SOURCE: 'control-api', CONTROL_API_URL: CONTROL_API, INTERNAL_API_KEY: INTERNAL_KEY }
+      ? {
+          HUBSPOT_TOKEN_SOURCE: 'control-api',
+          ...heapCredentialsFromControlApi,
+          CONTROL_API_URL: CONTROL_API,
+          INTERNAL_API_KEY: INTERNAL_KEY,
+        }
       : {}),
     ...(env.HEAP_BASE_URL ? { HEAP_PRIVACY_BASE_URL: env.HEAP_BASE_URL } : {}),
     PORT: '3004',

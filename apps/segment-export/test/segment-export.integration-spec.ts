@@ -203,7 +203,7 @@ describe('segment-export: Heap pages → webhook-intake → Kafka → fold → H
     }
     const refused = await exporter.call('PUT', `/segments/${other}/31/sync-mode`, { mode: 'recurring' });
     expect(refused).toEqual({ status: 409, body: { error: expect.stringMatching(/limit is 30/) } });
-    expect((await exporter.call('PUT', `/segments/${other}/31/sync-mode`, { mode: 'one_time' })).status).toBe(
+    expect((await exporter.call('PUT', `/segments/${other}/31/sync-mode`, { mode: 'one-time' })).status).toBe(
       200,
     );
     expect((await exporter.call('PUT', `/segments/${other}/1/sync-mode`, { mode: 'off' })).status).toBe(200);

@@ -20,6 +20,7 @@ interface TenantRow {
   hubspot_match_property: string;
   settings_version: string;
   settings_updated_at: Date;
+  created_at: Date;
   segments: SegmentSetting[];
   secret_kinds: Tenant['secretKinds'];
 }
@@ -47,6 +48,7 @@ const toTenant = (r: TenantRow): Tenant => ({
   segments: r.segments,
   settingsVersion: Number(r.settings_version),
   settingsUpdatedAt: r.settings_updated_at,
+  createdAt: r.created_at,
   secretKinds: r.secret_kinds,
 });
 

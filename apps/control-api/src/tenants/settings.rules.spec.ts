@@ -18,6 +18,7 @@ const tenant = (over: Partial<Tenant> = {}): Tenant => ({
   segments: [],
   settingsVersion: 3,
   settingsUpdatedAt: new Date(1_700_000_000_000),
+  createdAt: new Date(0),
   secretKinds: ['hubspot_access_token', 'heap_api_key'],
   ...over,
 });
@@ -86,6 +87,9 @@ describe('source status', () => {
     [tenant({ sourceEnabled: false }), status, 'Paused'],
     [tenant(), null, 'Waiting for data'],
     [tenant(), status, 'Connected'],
+    // A tenant re-created for a pairing: the pairing's events before it are an earlier tenant's.
+    [tenant({ createdAt: new Date(3) }), status, 'Waiting for data'],
+    [tenant({ createdAt: new Date(2) }), status, 'Connected'],
   ])('%#: → %s', (t, s, expected) => {
     expect(sourceStatus(t, s)).toBe(expected);
   });

@@ -7,12 +7,14 @@ export type SourceStatus = 'Not set up' | 'Waiting for data' | 'Connected' | 'Pa
  * Source (HubSpot → Heap) status: `Disconnected` after disconnect; `Not set up` while HubSpot is not
  * authorised or no email property is chosen; `Paused` when the toggle is off; `Waiting for data` until
  * heap-writer reported the tenant's first accepted event on `integration.status.v1`; then `Connected`.
+ * The status row belongs to the (portalId, app_id) pairing, which an earlier, disconnected tenant may
+ * have used: only an event written since this tenant was created counts.
  */
 export const sourceStatus = (tenant: Tenant, status: SourceStatusRow | null): SourceStatus => {
   if (tenant.state === 'disconnected') return 'Disconnected';
   if (tenant.hubspotMethod === null || tenant.emailProperty === null) return 'Not set up';
   if (!tenant.sourceEnabled) return 'Paused';
-  return status ? 'Connected' : 'Waiting for data';
+  return status && status.lastEventAt >= tenant.createdAt ? 'Connected' : 'Waiting for data';
 };
 
 /** The JSON shape of a tenant in the admin API (no secret, only whether each is set). */

@@ -40,6 +40,8 @@ export interface Tenant {
   segments: SegmentSetting[];
   settingsVersion: number;
   settingsUpdatedAt: Date;
+  /** When the tenant was created (paired); a status of its pairing older than this is an earlier tenant's. */
+  createdAt: Date;
   /** Which secrets are stored (never their values). */
   secretKinds: SecretKind[];
 }

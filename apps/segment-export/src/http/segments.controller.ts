@@ -51,9 +51,13 @@ export class SegmentsController {
     @Param('segmentId') segmentId: string,
     @Body() body: unknown,
   ) {
-    const mode = (body as { mode?: unknown } | undefined)?.mode;
+    const requested = (body as { mode?: unknown } | undefined)?.mode;
+    // control-api (and the admin page) spell it `one-time`; both spellings are accepted here.
+    const mode = requested === 'one-time' ? 'one_time' : requested;
     if (!SYNC_MODES.includes(mode as SyncMode))
-      throw new BadRequestException({ error: `mode must be one of ${SYNC_MODES.join(', ')}` });
+      throw new BadRequestException({
+        error: `mode must be one of ${SYNC_MODES.join(', ')} (one-time is accepted for one_time)`,
+      });
     const change = await this.segments.setMode(
       { portalId: portalIdOf(portalId), segmentId },
       mode as SyncMode,

@@ -63,6 +63,23 @@ export async function main(argv: string[]): Promise<void> {
     host: opts.host,
     port: opts.hubspotPort,
     rateLimit: { enabled: opts.rateLimit },
+    fakeRoutes: (fake, method, path, params) => {
+      // POST /_fake/portals/<portalId>/sample-email-events?recipients=N: sample events for a portal of
+      // your own (e.g. a tenant added in the admin page), so its source can reach "Connected".
+      const match = /^\/_fake\/portals\/(\d{1,15})\/sample-email-events$/.exec(path);
+      if (method !== 'POST' || !match) return undefined;
+      const portalId = Number(match[1]);
+      const recipients = Math.min(Math.max(Number(params.get('recipients') ?? '5') || 5, 1), 500);
+      const events = generateSampleEmailEvents({
+        portalId,
+        recipients,
+        campaigns: opts.campaigns,
+        seed: Date.now() % 1_000_000,
+        startMs: Date.now() - (opts.campaigns + 6) * 86_400_000,
+      });
+      fake.seedEmailEvents(portalId, events);
+      return [200, { portalId, seeded: events.length, total: fake.emailEventCount(portalId) }];
+    },
   });
   hubspot.addAccessToken(opts.token, opts.portal);
   if (opts.seedSample > 0) {

@@ -116,3 +116,25 @@ describe('HubSpotFake transport, auth, rate limiting and faults', () => {
     ]);
   });
 });
+
+describe('HubSpotFake /_fake/ routes', () => {
+  it('answers /_fake/ paths with the fakeRoutes hook (no token needed), 404 when it has no answer', async () => {
+    const fake = new HubSpotFake({
+      fakeRoutes: (self, method, path) => {
+        if (method !== 'POST' || path !== '/_fake/portals/7/seed') return undefined;
+        self.seedEmailEvents(7, [{ id: 'e1', created: 1, type: 'SENT', recipient: 'a@x.io', portalId: 7 }]);
+        return [200, { total: self.emailEventCount(7) }];
+      },
+    });
+    const { baseUrl } = await fake.start();
+    try {
+      const seeded = await fetch(`${baseUrl}/_fake/portals/7/seed`, { method: 'POST' });
+      expect(seeded.status).toBe(200);
+      expect(await seeded.json()).toEqual({ total: 1 });
+      expect((await fetch(`${baseUrl}/_fake/other`, { method: 'POST' })).status).toBe(404);
+      expect((await fetch(`${baseUrl}/_fake/portals/7/seed`)).status).toBe(404); // GET: no route
+    } finally {
+      await fake.stop();
+    }
+  });
+});

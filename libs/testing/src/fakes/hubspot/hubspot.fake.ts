@@ -33,6 +33,16 @@ export interface HubSpotFakeOptions {
   now?: () => number;
   /** Defaults: enabled false, max 100, intervalMs 10,000. */
   rateLimit?: Partial<HubSpotRateLimitOptions>;
+  /**
+   * Answers requests under `/_fake/` (no HubSpot API; no token needed), e.g. the local demo's
+   * "seed sample events for a portal" route in serve.ts: `[status, JSON payload]`, or undefined → 404.
+   */
+  fakeRoutes?: (
+    fake: HubSpotFake,
+    method: string,
+    path: string,
+    params: URLSearchParams,
+  ) => [number, unknown] | undefined;
 }
 
 /**
@@ -88,6 +98,8 @@ export class HubSpotFake {
   /** OAuth endpoints (§5.1): issued access tokens are registered here and expire on the fake's clock. */
   readonly oauth: HubSpotOAuth;
 
+  private readonly fakeRoutes: HubSpotFakeOptions['fakeRoutes'];
+
   constructor(options: HubSpotFakeOptions = {}) {
     this.now = options.now ?? Date.now;
     this.limits = { enabled: false, max: 100, intervalMs: 10_000, ...options.rateLimit };
@@ -95,6 +107,7 @@ export class HubSpotFake {
     this.searchWindow = new SlidingWindow({ max: this.limits.searchPerSecond ?? 5, windowMs: 1000 });
     this.oauth = new HubSpotOAuth(this.now, (token, portalId) => this.tokens.set(token, portalId));
     this.http = new FakeHttpServer((req, res) => this.handle(req, res), options);
+    this.fakeRoutes = options.fakeRoutes;
   }
 
   /** Starts the server; resolves with its base URL, e.g. `http://127.0.0.1:41234`. */
@@ -233,6 +246,11 @@ export class HubSpotFake {
     if (fault?.delayMs) await this.http.delay(fault.delayMs);
     if (fault?.status !== undefined) {
       return reply(fault.status, fault.body ?? defaultFaultBody(fault.status), fault.headers);
+    }
+
+    if (path.startsWith('/_fake/')) {
+      const fakeReply = this.fakeRoutes?.(this, record.method, path, params);
+      return fakeReply ? reply(...fakeReply) : reply(404, { message: `no fake route ${path}` });
     }
 
     const oauthReply = path.startsWith('/oauth/')
