@@ -88,7 +88,7 @@ export class BatchConsumer<V> {
       minBytes: this.options.minBytes ?? 1,
       // kafkajs restarts a consumer that crashed on a retriable error; one that crashes while stop()
       // disconnects it (a join still in flight) must stay stopped, not come back after shutdown.
-      retry: { retries: 10, restartOnFailure: async () => !this.stopping },
+      retry: { retries: 10, restartOnFailure: async () => !this.stopping && this.consumer === consumer },
     });
     this.consumer = consumer;
     await consumer.connect();

@@ -32,6 +32,25 @@ describe('error classes', () => {
     [new Error('plain'), false],
     ['a string', false],
     [null, false],
+    // PostgreSQL and socket failures are the database's, not the record's: retried, never dead-lettered.
+    [
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      true,
+    ],
+    [Object.assign(new Error('could not serialize access'), { code: '40001' }), true],
+    [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }), true],
+    [new Error('Connection terminated unexpectedly'), true],
+    [
+      Object.assign(new Error('QueryFailedError'), {
+        driverError: { code: '42P10', message: 'no unique or exclusion constraint matching' },
+      }),
+      true,
+    ],
+    [new Error('wrapper', { cause: Object.assign(new Error('x'), { code: '08006' }) }), true],
+    // A record's own fault stays permanent: invalid input, a violated constraint.
+    [Object.assign(new Error('invalid input syntax for type bigint'), { code: '22P02' }), false],
+    [Object.assign(new Error('null value in column'), { code: '23502' }), false],
+    [Object.assign(new Error('no Heap key'), { code: 'ECONNREFUSED', retriable: false }), false],
   ])('%p retriable → %p', (error, expected) => {
     expect(isRetriable(error)).toBe(expected);
   });
