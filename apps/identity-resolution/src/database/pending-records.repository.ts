@@ -8,7 +8,6 @@ import {
   withIdentity,
 } from '../identity/pending-record';
 import { tableIn } from './identity-resolution-database';
-import { ORIGIN_DIGEST_SQL } from './migrations/1767300000000-pending-records-origin-digest';
 
 /** A stored pending record (its row id and JSON columns decoded). */
 export interface StoredPendingRecord extends PendingRecord {
@@ -81,13 +80,13 @@ export class PendingRecordsRepository {
         const rows = (await m.query(
           `INSERT INTO ${table} ("app_id", "portal_id", "email_normalized", "reason",
              "topic", "partition", "offset", "key", "value", "headers", "output_topic", "output", "consumer_group",
-             "enqueued_at", "origin_digest")
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, ${ORIGIN_DIGEST_SQL('$8::text', '$9::jsonb')})
+             "enqueued_at")
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
            ON CONFLICT ("topic", "partition", "offset", "origin_digest") DO UPDATE SET "app_id" = EXCLUDED."app_id",
              "portal_id" = EXCLUDED."portal_id", "email_normalized" = EXCLUDED."email_normalized",
              "reason" = EXCLUDED."reason", "output_topic" = EXCLUDED."output_topic", "output" = EXCLUDED."output",
              "consumer_group" = EXCLUDED."consumer_group", "enqueued_at" = EXCLUDED."enqueued_at"
-           WHERE ${table}."reason" = 'source-paused'
+           WHERE ${table}."reason" = 'source-paused' AND EXCLUDED."reason" <> 'source-paused'
            RETURNING "id"`,
           [
             r.appId,
@@ -150,7 +149,7 @@ export class PendingRecordsRepository {
       );
       const rows = (await m.query(
         `SELECT * FROM ${tableIn(this.db, 'pending_records')} WHERE "app_id" = $1 AND "email_normalized" = $2
-         ORDER BY "topic", "partition", "offset"`,
+         ORDER BY "topic", "partition", "offset", "id"`,
         [appId, email],
       )) as PendingRow[];
       if (rows.length === 0) return 0;
@@ -175,7 +174,7 @@ export class PendingRecordsRepository {
     return this.db.transaction(async (m) => {
       const rows = (await m.query(
         `SELECT * FROM ${tableIn(this.db, 'pending_records')} WHERE "enqueued_at" < $1 AND "reason" <> 'source-paused'
-         ORDER BY "enqueued_at", "topic", "partition", "offset" LIMIT $2 FOR UPDATE SKIP LOCKED`,
+         ORDER BY "enqueued_at", "topic", "partition", "offset", "id" LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [enqueuedBefore, limit],
       )) as PendingRow[];
       if (rows.length === 0) return 0;
@@ -215,7 +214,7 @@ export class PendingRecordsRepository {
       ]);
       const rows = (await m.query(
         `SELECT * FROM ${tableIn(this.db, 'pending_records')} WHERE "portal_id" = $1 AND "reason" = 'source-paused'
-         ORDER BY "topic", "partition", "offset" LIMIT $2`,
+         ORDER BY "topic", "partition", "offset", "id" LIMIT $2`,
         [portalId, limit],
       )) as PendingRow[];
       if (rows.length === 0) return 0;

@@ -161,9 +161,11 @@ export class SourcePauseService implements OnApplicationBootstrap, BeforeApplica
       if (!handler) throw new Error(`no handler for records parked from ${run.topic}`);
       const outcome = await handler(run.rows.map((r) => r.origin));
       for (const { record, reason } of outcome?.deadLetters ?? []) {
-        const row = run.rows.find(
-          (r) => r.origin.offset === record.offset && r.origin.partition === record.partition,
-        );
+        // The handler returns the records it was given; coordinates alone may match two rows (a
+        // re-created topic), so the object itself is looked up first.
+        const row =
+          run.rows.find((r) => r.origin === record) ??
+          run.rows.find((r) => r.origin.offset === record.offset && r.origin.partition === record.partition);
         await this.deadLetter(record, reason, row?.consumerGroup ?? '');
       }
       this.metrics.pendingReleased.inc({ topic: run.topic }, run.rows.length);

@@ -9,8 +9,13 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * was silently not stored (the insert hit the old row's unique key), and so never reached Heap, even
  * though its offset was committed. Now a record is the same record only when its coordinates *and*
  * its content match: a redelivery is still ignored, and a different record at old coordinates is
- * parked beside the old one. The digest is computed in SQL from the stored `key` and the `value` as
- * jsonb text, so rows written before this migration get the same digest a redelivery would.
+ * parked beside the old one.
+ *
+ * The digest is a generated column (Postgres computes it from `key` and the jsonb `value`, for rows
+ * written before this migration too), so no writer can compute it differently. During a rolling
+ * update, a replica still running the previous release fails its `ON CONFLICT (topic, partition,
+ * offset)` insert with 42P10; libs/kafka classes that as retriable, so it retries, offsets uncommitted,
+ * until it is replaced. Rolling the image back needs this migration's `down` first.
  *
  * `down` restores the old constraint, and fails (changing nothing) if two rows share coordinates.
  */
@@ -19,9 +24,10 @@ export class PendingRecordsOriginDigest1767300000000 implements MigrationInterfa
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const table = `"${schemaOf(queryRunner)}"."pending_records"`;
-    await queryRunner.query(`ALTER TABLE ${table} ADD COLUMN "origin_digest" text NULL`);
-    await queryRunner.query(`UPDATE ${table} SET "origin_digest" = ${ORIGIN_DIGEST_SQL('"key"', '"value"')}`);
-    await queryRunner.query(`ALTER TABLE ${table} ALTER COLUMN "origin_digest" SET NOT NULL`);
+    await queryRunner.query(
+      `ALTER TABLE ${table} ADD COLUMN "origin_digest" text
+       GENERATED ALWAYS AS (md5(coalesce("key", '') || ':' || "value"::text)) STORED`,
+    );
     await queryRunner.query(`ALTER TABLE ${table} DROP CONSTRAINT "pending_records_origin_uq"`);
     await queryRunner.query(
       `ALTER TABLE ${table} ADD CONSTRAINT "pending_records_origin_uq"
@@ -38,14 +44,6 @@ export class PendingRecordsOriginDigest1767300000000 implements MigrationInterfa
     await queryRunner.query(`ALTER TABLE ${table} DROP COLUMN "origin_digest"`);
   }
 }
-
-/**
- * SQL expression of a parked record's `origin_digest`: md5 over its key (`''` when null) and its value
- * as jsonb text (canonical, so the same record always gets the same digest). `key` and `value` are
- * SQL expressions: columns, or parameters such as `$8` and `$9::jsonb`.
- */
-export const ORIGIN_DIGEST_SQL = (key: string, value: string): string =>
-  `md5(coalesce(${key}, '') || ':' || (${value})::text)`;
 
 const schemaOf = (queryRunner: QueryRunner): string =>
   ((queryRunner.connection.options as { schema?: string }).schema ?? 'public').replace(/"/g, '');
