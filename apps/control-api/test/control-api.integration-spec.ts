@@ -310,7 +310,7 @@ describe('control-api (real Kafka, registry, Postgres; HubSpot fake with OAuth)'
     await otherReplica.connect();
     await otherReplica.startTransaction();
     await otherReplica.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-      `control-api.settings-publish:${tenant.id}`,
+      `control-api.settings-publish:${tenant.portalId}`,
     ]);
     const waiting = publisher.publish(tenant.id);
     try {
@@ -342,6 +342,23 @@ describe('control-api (real Kafka, registry, Postgres; HubSpot fake with OAuth)'
       [1, 'identity'],
       [2, 'late_change'],
     ]);
+  });
+
+  it("a late publish of a portal's disconnected tenant sends the tenant that paired the portal again", async () => {
+    const first = await createTenant();
+    expect((await call('POST', `/api/tenants/${first.id}/disconnect`)).status).toBe(200);
+    const second = await createTenant(first.portalId, randomAppId());
+    await api.app.get(SettingsPublisher).publish(first.id); // e.g. a retried publish of the disconnect
+    // created, disconnected, the second created, the late publish
+    await eventually(() => records(first.portalId).length >= 4, {
+      timeoutMs: 20_000,
+      message: 'four settings records of the portal',
+    });
+    const last = records(first.portalId).at(-1)!;
+    expect(last).toMatchObject({ tenantId: second.id, state: 'active' });
+    expect(
+      records(first.portalId).filter((r) => r.tenantId === first.id && r.state === 'disconnected'),
+    ).toHaveLength(1);
   });
 
   it('status: "Not set up" → "Waiting for data" → "Connected" on the first integration.status.v1 report of its portal + app_id', async () => {

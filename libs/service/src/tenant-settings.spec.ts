@@ -96,4 +96,19 @@ describe('TenantSettings following the topic', () => {
     expect(settings.get(62515)?.tenantId).toBe('t2');
     expect(settings.isConnected(62515)).toBe(true);
   });
+
+  it("never lets the portal's earlier, disconnected tenant replace the active one (a late or replayed record)", () => {
+    const { table, publish } = fakeTable();
+    const settings = TenantSettings.fromTable(table);
+    const seen: string[] = [];
+    settings.onChange((current) => seen.push(`${current?.tenantId}:${current?.state}`));
+    publish(tenant({ tenantId: 't1', version: 9, state: 'disconnected' }));
+    publish(tenant({ tenantId: 't2', version: 1, state: 'active' }));
+    publish(tenant({ tenantId: 't1', version: 9, state: 'disconnected' })); // replayed / published late
+    expect(settings.get(62515)?.tenantId).toBe('t2');
+    expect(settings.isSourceActive(62515)).toBe(true);
+    expect(seen).toEqual(['t1:disconnected', 't2:active']);
+    publish(tenant({ tenantId: 't2', version: 2, state: 'disconnected' })); // t2's own disconnect counts
+    expect(settings.isConnected(62515)).toBe(false);
+  });
 });

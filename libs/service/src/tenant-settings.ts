@@ -57,7 +57,10 @@ export class TenantSettings {
   /**
    * Changes seen while following, newest `version` per tenant: a record of the same tenantId with a
    * lower version (two control-api replicas publishing out of order) is ignored. A new tenantId (a
-   * re-pairing after disconnect) starts its own versions.
+   * re-pairing after disconnect) starts its own versions, except that a *disconnected* record of
+   * another tenant never replaces an active one: it is the portal's earlier pairing, replayed or
+   * published late, and taking it would stop (and drop the parked work of) the tenant that now holds
+   * the portal.
    */
   private readonly followed = new Map<string, IntegrationSettings>();
 
@@ -69,6 +72,14 @@ export class TenantSettings {
     table?.onChange((key, current, previous) => {
       const kept = this.followed.get(key) ?? previous;
       if (current && kept && current.tenantId === kept.tenantId && current.version < kept.version) return;
+      if (
+        current &&
+        kept &&
+        current.tenantId !== kept.tenantId &&
+        current.state === 'disconnected' &&
+        kept.state === 'active'
+      )
+        return;
       if (current) this.followed.set(key, current);
       else this.followed.delete(key);
       for (const listener of this.listeners) listener(current, kept);

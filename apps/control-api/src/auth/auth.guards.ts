@@ -73,7 +73,8 @@ const GLOBAL_ADMIN_ACTION = 'control-api:global-admin-action';
 /**
  * The route needs an admin key for every tenant (else 403 `{error: "only an admin key for every tenant
  * <action>"}`). Checked by a guard, before any pipe validates the body, so a key that may not call the
- * route gets 403 whatever it sends. Apply after `@UseGuards(AdminAuthGuard)` on the controller.
+ * route gets 403 whatever fields it sends (a body that is not JSON or is too large is still refused
+ * first by the body parser: 400 / 413). Apply after `@UseGuards(AdminAuthGuard)` on the controller.
  */
 export const GlobalAdminOnly = (action: string) =>
   applyDecorators(SetMetadata(GLOBAL_ADMIN_ACTION, action), UseGuards(GlobalAdminGuard));

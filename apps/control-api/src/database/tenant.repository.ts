@@ -113,6 +113,18 @@ export class TenantRepository {
     return this.one(q, 't.id = $1', [id]);
   }
 
+  /**
+   * The tenant whose settings the portal's key on `integration.settings.v1` carries: its active tenant,
+   * else its newest (disconnected) one; null for a portal no tenant ever paired.
+   */
+  portalOwner(portalId: number, q: Queryable = this.db): Promise<Tenant | null> {
+    return this.one(
+      q,
+      `t.portal_id = $1 ORDER BY (t.state = 'active') DESC, t.created_at DESC, t.id DESC LIMIT 1`,
+      [portalId],
+    );
+  }
+
   /** The active tenant of a HubSpot portal, if any. */
   activeByPortal(portalId: number): Promise<Tenant | null> {
     return this.one(this.db, `t.portal_id = $1 AND t.state = 'active'`, [portalId]);

@@ -45,7 +45,7 @@ const SEGMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /**
  * The admin API of tenants (all routes need `Authorization: Bearer <key>`; errors are `{error}`):
  * a tenant outside the key's scope answers 404, a read-only key changing something 403, a change to a
- * disconnected tenant 409, all decided before the body is validated (400). Secrets are accepted, stored encrypted and never returned.
+ * disconnected tenant 409, all decided before the body's fields are validated (400). Secrets are accepted, stored encrypted and never returned.
  */
 @ApiTags('tenants')
 @ApiBearerAuth()
