@@ -103,12 +103,18 @@ const CONTROL_API = 'http://127.0.0.1:3006';
  */
 function localKeys() {
   const file = join(root, '.infra', 'dev-keys.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const kept = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const keys = {
-    adminKey: randomBytes(18).toString('hex'),
-    internalKey: randomBytes(18).toString('hex'),
-    secretKeys: `k1:${randomBytes(32).toString('base64')}`,
+    adminKey: kept.adminKey || randomBytes(18).toString('hex'),
+    internalKey: kept.internalKey || randomBytes(18).toString('hex'),
+    secretKeys: kept.secretKeys || `k1:${randomBytes(32).toString('base64')}`,
   };
+  if (
+    keys.adminKey === kept.adminKey &&
+    keys.internalKey === kept.internalKey &&
+    keys.secretKeys === kept.secretKeys
+  )
+    return keys;
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
   return keys;
