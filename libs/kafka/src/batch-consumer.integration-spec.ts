@@ -133,6 +133,31 @@ describe('BatchConsumer against a real broker and registry', () => {
     expect(consumer.counters.deadLettered).toBe(0);
   });
 
+  it('a PostgreSQL outage (errors without a retriable flag) is retried, not dead-lettered', async () => {
+    const contract = contractFor();
+    await platform.provision([contract]);
+    await (await platform.producer()).send(contract, [{ value: event(1) }, { value: event(2) }]);
+    let calls = 0;
+    const consumer = await platform.consumer<HeapTrackEvent>({
+      groupId: unique('g'),
+      topics: [contract],
+      handler: async () => {
+        calls += 1;
+        // What pg / TypeORM throw while the database restarts: a SQLSTATE, then a lost connection.
+        if (calls === 1)
+          throw Object.assign(new Error('terminating connection due to administrator command'), {
+            code: '57P01',
+          });
+        if (calls === 2) throw new Error('Connection terminated unexpectedly');
+      },
+    });
+    await consumer.start();
+    await waitFor('both records processed', () => consumer.counters.processed === 2);
+    await consumer.stop();
+    expect(consumer.counters.retries).toBe(2);
+    expect(consumer.counters.deadLettered).toBe(0);
+  });
+
   it('isolates a permanently failing record and dead-letters it with origin headers', async () => {
     const contract = { ...contractFor(), partitions: 1 };
     await platform.provision([contract]);
