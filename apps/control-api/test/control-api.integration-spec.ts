@@ -46,12 +46,15 @@ describe('control-api (real Kafka, registry, Postgres; HubSpot fake with OAuth)'
   /** Tenants this run created: the schema is shared with other runs (their secrets use other keys). */
   const createdTenantIds: string[] = [];
 
-  const call = (method: string, path: string, body?: unknown, key = BOOTSTRAP) =>
-    api.call(method, path, key, body);
+  const call = async (method: string, path: string, body?: unknown, key = BOOTSTRAP) => {
+    const res = await api.call(method, path, key, body);
+    if (method === 'POST' && path === '/api/tenants' && res.status === 201)
+      createdTenantIds.push(res.body.id);
+    return res;
+  };
   const createTenant = async (portalId = randomPortalId(), heapAppId = randomAppId()) => {
     const res = await call('POST', '/api/tenants', { portalId, heapAppId, name: uniqueName('tenant') });
     expect(res.status).toBe(201);
-    createdTenantIds.push(res.body.id);
     return res.body as { id: string; portalId: number; heapAppId: string };
   };
   const records = (portalId: number) =>
@@ -121,6 +124,10 @@ describe('control-api (real Kafka, registry, Postgres; HubSpot fake with OAuth)'
   }, 120_000);
 
   afterAll(async () => {
+    // The database and topics are the local stack's, shared with `npm start`: leave no tenant active
+    // (an active one would be polled there, with no token for it).
+    for (const id of createdTenantIds)
+      await api?.call('POST', `/api/tenants/${id}/disconnect`, BOOTSTRAP).catch(() => undefined);
     await settingsTopic?.stop();
     await api?.close();
     await platform?.close();
